@@ -1,0 +1,79 @@
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  type KeyObject,
+  randomBytes,
+  sign,
+  verify,
+} from 'node:crypto';
+import { type CryptoProvider, ed25519Pkcs8 } from '@tessera/core';
+
+const ED25519_SPKI_PREFIX = Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00]);
+
+/** Bounded cache of parsed keys: parsing DER costs more than a verify on hot paths. */
+function keyCache<K>(make: (key: Uint8Array) => K, limit = 4096) {
+  const cache = new Map<string, K>();
+  return (key: Uint8Array): K => {
+    const id = Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
+    let value = cache.get(id);
+    if (value === undefined) {
+      if (cache.size >= limit) cache.delete(cache.keys().next().value as string);
+      value = make(key);
+      cache.set(id, value);
+    }
+    return value;
+  };
+}
+
+const toBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+
+/** node:crypto implementation of the crypto port: synchronous OpenSSL calls behind the async port. */
+export function createNodeCrypto(): CryptoProvider {
+  const publicKeyObject = keyCache((pub) =>
+    createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, toBuffer(pub)]), format: 'der', type: 'spki' }),
+  );
+  const privateKeyObject = keyCache(
+    (seed): KeyObject => createPrivateKey({ key: toBuffer(ed25519Pkcs8(seed)), format: 'der', type: 'pkcs8' }),
+    256,
+  );
+  return {
+    async sha256(data) {
+      return new Uint8Array(createHash('sha256').update(data).digest());
+    },
+    randomBytes(length) {
+      return new Uint8Array(randomBytes(length));
+    },
+    async ed25519Generate() {
+      const secretKey = new Uint8Array(randomBytes(32));
+      return { secretKey, publicKey: await this.ed25519PublicKey(secretKey) };
+    },
+    async ed25519PublicKey(secretKey) {
+      const der = createPublicKey(privateKeyObject(secretKey)).export({ format: 'der', type: 'spki' });
+      return new Uint8Array(der.subarray(ED25519_SPKI_PREFIX.length));
+    },
+    async ed25519Sign(secretKey, message) {
+      return new Uint8Array(sign(null, message, privateKeyObject(secretKey)));
+    },
+    async ed25519Verify(publicKey, message, signature) {
+      if (publicKey.length !== 32 || signature.length !== 64) return false;
+      try {
+        return verify(null, message, publicKeyObject(publicKey), signature);
+      } catch {
+        return false;
+      }
+    },
+    async verifyJwk(alg, jwk, data, signature) {
+      try {
+        const key = createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+        if (alg === 'RS256') return key.asymmetricKeyType === 'rsa' && verify('sha256', data, key, signature);
+        return (
+          key.asymmetricKeyType === 'ec' &&
+          verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature)
+        );
+      } catch {
+        return false;
+      }
+    },
+  };
+}
