@@ -7,3 +7,4 @@ export * from './jcs.js';
 export * from './json.js';
 export * from './crypto.js';
 export * from './ed25519-strict.js';
+export * from './uuid.js';
