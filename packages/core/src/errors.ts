@@ -23,8 +23,8 @@ export const ERROR_CODES = {
   USAGE_INVALID: code(400, 2, 'The command was called with invalid arguments'),
   FILE_UNREADABLE: code(400, 2, 'A file could not be read'),
   // Credential structure and contexts
-  CREDENTIAL_INVALID: code(400, 2, 'The credential does not follow the VC 2.0 / Open Badges 3.0 data model'),
-  PRESENTATION_INVALID: code(400, 2, 'The presentation does not follow the VC 2.0 data model'),
+  CREDENTIAL_INVALID: code(422, 1, 'The credential does not follow the VC 2.0 / Open Badges 3.0 data model'),
+  PRESENTATION_INVALID: code(422, 1, 'The presentation does not follow the VC 2.0 data model'),
   ISSUER_INVALID: code(400, 2, 'The issuer is missing or is not a URL'),
   CONTEXT_INVALID: code(422, 1, 'The @context list is not the one the data model requires'),
   CONTEXT_UNKNOWN: code(422, 1, 'The credential names a JSON-LD context that is not in the bundled, pinned set'),

@@ -1,0 +1,33 @@
+import type { CryptoProvider, JsonLimits } from '@tessera/core';
+import type { ContextRegistry } from '../contexts/index.js';
+import type { VerifiableSuite } from '../proofs/formats.js';
+import type { JwtAlg } from '../proofs/vc-jwt.js';
+import type { KeyResolver } from '../resolve/verification-method.js';
+import type { Check } from './report.js';
+
+/**
+ * Checks a credential's status (Bitstring Status List, later). Until one is plugged in the status
+ * check is reported as skipped, never as passed.
+ */
+export type StatusChecker = (credential: Record<string, unknown>) => Promise<Check>;
+
+export interface VerifierOptions {
+  crypto: CryptoProvider;
+  /** Resolves verification methods; defaults to did:key only (no network). */
+  resolver?: KeyResolver;
+  /** Bundled contexts; defaults to the built-in pinned set. */
+  contexts?: ContextRegistry;
+  allowedSuites?: readonly VerifiableSuite[];
+  allowedJwtAlgs?: readonly JwtAlg[];
+  /** Accepted disagreement between clocks, in seconds (default 60). */
+  clockSkewSeconds?: number;
+  now?: () => Date;
+  statusChecker?: StatusChecker;
+  /** Limits on string inputs (default 1 MB, depth 64). */
+  limits?: JsonLimits;
+}
+
+export interface PresentationExpectations {
+  challenge: string;
+  domain: string;
+}
