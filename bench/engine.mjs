@@ -7,7 +7,7 @@
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
-import { cryptosuite as jcsSuite } from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
+import { createSignCryptosuite, createVerifyCryptosuite } from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
 import { cryptosuite as rdfcSuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as vc from '@digitalbazaar/vc';
@@ -36,9 +36,9 @@ for (const format of ['eddsa-jcs-2022', 'vc-jwt', 'eddsa-rdfc-2022']) {
 
 const documentLoader = createPeerDocumentLoader({ registry: bundledContextRegistry(), didKeyDocument });
 const peerKey = await Ed25519Multikey.from(exportSigningKey(key, { includeSecret: true }));
-for (const [name, cryptosuite] of [['eddsa-jcs-2022', jcsSuite], ['eddsa-rdfc-2022', rdfcSuite]]) {
-  const signSuite = new DataIntegrityProof({ signer: peerKey.signer(), cryptosuite });
-  const verifySuite = new DataIntegrityProof({ cryptosuite });
+for (const [name, signing, verifying] of [['eddsa-jcs-2022', createSignCryptosuite(), createVerifyCryptosuite()], ['eddsa-rdfc-2022', rdfcSuite, rdfcSuite]]) {
+  const signSuite = new DataIntegrityProof({ signer: peerKey.signer(), cryptosuite: signing });
+  const verifySuite = new DataIntegrityProof({ cryptosuite: verifying });
   const theirs = await vc.issue({ credential: unsigned(), suite: signSuite, documentLoader });
   const ok = await vc.verifyCredential({ credential: theirs, suite: verifySuite, documentLoader, checkStatus: async () => ({ verified: true }) });
   if (!ok.verified) throw new Error(`peer ${name} credential does not verify`);

@@ -17,7 +17,8 @@ export interface Ed25519KeyPair {
 }
 
 export interface CryptoProvider {
-  sha256(data: Uint8Array): Promise<Uint8Array>;
+  /** SHA-256 of bytes, or of a string's UTF-8 encoding (lets Node hash strings without a copy). */
+  sha256(data: Uint8Array | string): Promise<Uint8Array>;
   randomBytes(length: number): Uint8Array;
   ed25519Generate(): Promise<Ed25519KeyPair>;
   ed25519PublicKey(secretKey: Uint8Array): Promise<Uint8Array>;
@@ -62,7 +63,8 @@ export function createWebCrypto(subtle: SubtleCrypto = globalThis.crypto.subtle)
     ]);
   const provider: CryptoProvider = {
     async sha256(data) {
-      return new Uint8Array(await subtle.digest('SHA-256', data as BufferSource));
+      const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+      return new Uint8Array(await subtle.digest('SHA-256', bytes as BufferSource));
     },
     randomBytes(length) {
       return globalThis.crypto.getRandomValues(new Uint8Array(length));

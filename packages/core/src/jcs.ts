@@ -45,9 +45,11 @@ function serialize(value: unknown): string {
 }
 
 // Lone surrogates cannot be encoded as UTF-8; the RFC (section 3.2.2.2) requires rejecting them.
+const ANY_SURROGATE = /[\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function serializeString(s: string): string {
-  if (LONE_SURROGATE.test(s)) throw new TypeError('JCS cannot represent a string with a lone surrogate');
+  // The cheap test first: most strings have no surrogate at all, and the lookaround regex is slower.
+  if (ANY_SURROGATE.test(s) && LONE_SURROGATE.test(s)) throw new TypeError('JCS cannot represent a string with a lone surrogate');
   return JSON.stringify(s);
 }

@@ -1,3 +1,4 @@
+import * as nodeCrypto from 'node:crypto';
 import {
   createHash,
   createPrivateKey,
@@ -26,6 +27,11 @@ function keyCache<K>(make: (key: Uint8Array) => K, limit = 4096) {
   };
 }
 
+// crypto.hash (Node ≥ 20.12) hashes in one call, skipping the Hash object createHash allocates.
+const oneShot = (nodeCrypto as { hash?: (alg: string, data: Uint8Array | string, enc: 'buffer') => Buffer }).hash;
+const sha256 = (data: Uint8Array | string): Uint8Array =>
+  new Uint8Array(oneShot ? oneShot('sha256', data, 'buffer') : createHash('sha256').update(data).digest());
+
 const toBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
 /** node:crypto implementation of the crypto port: synchronous OpenSSL calls behind the async port. */
@@ -39,7 +45,7 @@ export function createNodeCrypto(): CryptoProvider {
   );
   return {
     async sha256(data) {
-      return new Uint8Array(createHash('sha256').update(data).digest());
+      return sha256(data);
     },
     randomBytes(length) {
       return new Uint8Array(randomBytes(length));

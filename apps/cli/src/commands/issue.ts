@@ -12,11 +12,13 @@ import { TesseraError } from '@tessera/core';
 import { type Command, optionalString, parseDateFlag, requireString } from '../args.js';
 import { crypto } from '../deps.js';
 import { readJsonFile } from '../io.js';
+import { bulkIssue } from './bulk-issue.js';
 
 export const issue: Command = {
   name: 'issue',
   summary: 'sign an Open Badges 3.0 credential',
   usage: `tessera issue --key FILE --achievement FILE --subject ID [options]
+tessera issue --csv FILE --server URL --achievement ID [--api-key KEY] [--format F] [--out FILE]
 
 Prints a signed OpenBadgeCredential on stdout: JSON for the Data Integrity
 formats, the compact JWT for vc-jwt. The issuer is the key's controller.
@@ -28,7 +30,14 @@ formats, the compact JWT for vc-jwt. The issuer is the key's controller.
   --valid-until DATE    ISO-8601 date or date-time (end of day UTC for a date)
   --result FILE         a Result or an array of Results as JSON
   --evidence FILE       an Evidence or an array of Evidence as JSON
-  --issuer-name NAME    the issuer Profile's name`,
+  --issuer-name NAME    the issuer Profile's name
+
+Bulk issuance through a Tessera server (--csv): one credential per row of a CSV
+with columns subject (required), name, results (a JSON array of Results).
+--achievement is then the server's achievement id; the API key comes from
+--api-key or TESSERA_API_KEY. Issued credentials are appended to --out (default
+FILE.credentials.jsonl), failed rows and why to FILE.failed.csv. Running the
+same file again resumes: nothing is issued twice (per-row Idempotency-Keys).`,
   options: {
     key: { type: 'string' },
     achievement: { type: 'string' },
@@ -38,8 +47,13 @@ formats, the compact JWT for vc-jwt. The issuer is the key's controller.
     result: { type: 'string' },
     evidence: { type: 'string' },
     'issuer-name': { type: 'string' },
+    csv: { type: 'string' },
+    server: { type: 'string' },
+    'api-key': { type: 'string' },
+    out: { type: 'string' },
   },
   async run(args, io) {
+    if (args.values.csv !== undefined) return bulkIssue(args, io);
     const keyPath = requireString(args, 'key', 'issue');
     const achievementPath = requireString(args, 'achievement', 'issue');
     const subjectId = requireString(args, 'subject', 'issue');

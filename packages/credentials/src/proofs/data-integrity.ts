@@ -1,4 +1,4 @@
-import { type CryptoProvider, canonicalize, concatBytes, multibaseDecode, multibaseEncode, TesseraError, utf8Encode, verifyEd25519Strict } from '@tessera/core';
+import { type CryptoProvider, canonicalize, concatBytes, multibaseDecode, multibaseEncode, TesseraError, verifyEd25519Strict } from '@tessera/core';
 import type { ContextRegistry } from '../contexts/index.js';
 import type { SigningKey } from '../keys/key-pair.js';
 import { canonicalizeRdfc } from '../rdf/index.js';
@@ -22,9 +22,8 @@ export function suiteOf(proof: { type?: unknown; cryptosuite?: unknown }): Verif
   return c === 'eddsa-rdfc-2022' || c === 'eddsa-jcs-2022' || c === 'eddsa-2022' ? c : undefined;
 }
 
-async function canonicalBytes(deps: ProofDeps, transform: 'rdfc' | 'jcs', doc: Json): Promise<Uint8Array> {
-  const text = transform === 'jcs' ? canonicalize(doc) : await canonicalizeRdfc(doc, { registry: deps.contexts });
-  return utf8Encode(text);
+async function canonicalText(deps: ProofDeps, transform: 'rdfc' | 'jcs', doc: Json): Promise<string> {
+  return transform === 'jcs' ? canonicalize(doc) : canonicalizeRdfc(doc, { registry: deps.contexts });
 }
 
 /**
@@ -33,11 +32,9 @@ async function canonicalBytes(deps: ProofDeps, transform: 'rdfc' | 'jcs', doc: J
  */
 export async function hashData(deps: ProofDeps, suite: VerifiableSuite, unsecured: Json, proofConfig: Json): Promise<Uint8Array> {
   const transform = transformOf(suite);
-  const [configBytes, docBytes] = await Promise.all([
-    canonicalBytes(deps, transform, proofConfig),
-    canonicalBytes(deps, transform, unsecured),
-  ]);
-  const [configHash, docHash] = await Promise.all([deps.crypto.sha256(configBytes), deps.crypto.sha256(docBytes)]);
+  const [configText, docText] = await Promise.all([canonicalText(deps, transform, proofConfig), canonicalText(deps, transform, unsecured)]);
+  // Hash the canonical text as UTF-8 (the port encodes; Node hashes strings without a copy).
+  const [configHash, docHash] = await Promise.all([deps.crypto.sha256(configText), deps.crypto.sha256(docText)]);
   return concatBytes(configHash, docHash);
 }
 

@@ -1,12 +1,12 @@
 import { type JsonLimits, isRecord, parseJson, TesseraError, valueDepth } from '@tessera/core';
 import { bundledContextRegistry, type ContextRegistry } from '../contexts/index.js';
-import { credentialClass, validateCredential } from '../model/index.js';
+import { credentialClass, validateCredential, validateOpenBadgeCredential } from '../model/index.js';
 import { type ProofDeps, suiteOf, verifyDataIntegritySignature } from '../proofs/data-integrity.js';
 import { DEFAULT_ALLOWED_SUITES, type DataIntegrityProof, type VerifiableSuite } from '../proofs/formats.js';
 import { decodeVcJwt, jwtClaimProblems, looksLikeJwt, VERIFIABLE_JWT_ALGS, verifyJwtSignature } from '../proofs/vc-jwt.js';
 import { createKeyResolver } from '../resolve/resolver.js';
 import type { KeyResolver, ResolvedMethod } from '../resolve/verification-method.js';
-import { checkContexts } from './context-check.js';
+import { checkContexts, OB_CONTEXT_PREFIX } from './context-check.js';
 import type { VerifierOptions } from './options.js';
 import { type Check, type CheckName, fail, failFrom, isVerified, pass, skip, type VerificationReport } from './report.js';
 import { checkValidity, issuerIdOf } from './validity.js';
@@ -75,9 +75,12 @@ export async function verifyCredentialWith(ctx: VerifierContext, input: unknown)
 
 /** Structure, contexts, validity and status: the checks every securing format shares. */
 async function commonChecks(ctx: VerifierContext, credential: Record<string, unknown>, jwtClaims?: { nbf?: unknown; exp?: unknown }) {
-  const kind = credentialClass(credential);
+  // A credential that speaks the OB 3.0 vocabulary is held to an OB 3.0 class, whatever its type says.
+  const obContext = Array.isArray(credential['@context']) && credential['@context'].some((c) => typeof c === 'string' && c.startsWith(OB_CONTEXT_PREFIX));
+  const named = credentialClass(credential);
+  const kind = named === 'VerifiableCredential' && obContext ? 'OpenBadgeCredential' : named;
   const contexts = checkContexts(credential['@context'], ctx.contexts, { requireOpenBadges: kind !== 'VerifiableCredential' });
-  const fields = validateCredential(credential);
+  const fields = kind === 'OpenBadgeCredential' ? validateOpenBadgeCredential(credential) : validateCredential(credential);
   const structure =
     fields.length === 0
       ? pass('structure', kind === 'VerifiableCredential' ? 'a well-formed VC credential (not an Open Badge)' : `a well-formed Open Badges 3.0 ${kind}`)
@@ -167,15 +170,18 @@ export async function verifyDataIntegrityCredential(
     const checks = await tail([fail('proof', 'PROOF_MISSING', 'the credential has no proof'), ...['cryptosuite', 'proofPurpose', 'verificationMethod', 'issuer', 'signature'].map((n) => skip(n as CheckName, 'no proof'))]);
     return { verified: false, usable: true, ...(issuer ? { issuer } : {}), credential, checks };
   }
-  const shaped = proofs.map(checkProofShape);
+  // Proofs of a type we do not implement are ignored (reported); ours must be well-formed.
+  const ours = proofs.filter((p) => isRecord(p) && suiteOf(p) !== undefined);
+  const shaped = ours.map(checkProofShape);
   const malformed = shaped.find((s) => 'error' in s);
-  const candidates = shaped.flatMap((s) => ('proof' in s && suiteOf(s.proof) ? [s.proof] : []));
+  const candidates = shaped.flatMap((s) => ('proof' in s ? [s.proof] : []));
+  const ignored = proofs.length - ours.length;
   const proofCheck =
     malformed && 'error' in malformed
       ? fail('proof', 'PROOF_INVALID', malformed.error)
       : candidates.length === 0
-        ? fail('proof', 'PROOF_TYPE_UNSUPPORTED', `no supported proof among: ${proofs.map((p) => (isRecord(p) ? String(p.type) : typeof p)).join(', ')}`)
-        : pass('proof', `${candidates.length} supported proof${candidates.length > 1 ? 's' : ''}${candidates.length < proofs.length ? ` (${proofs.length - candidates.length} of another type ignored)` : ''}`);
+        ? fail('proof', 'PROOF_TYPE_UNSUPPORTED', `no supported proof among: ${proofs.map((p) => (isRecord(p) ? `${String(p.type)}${p.cryptosuite ? `/${String(p.cryptosuite)}` : ''}` : typeof p)).join(', ')}`)
+        : pass('proof', `${candidates.length} supported proof${candidates.length > 1 ? 's' : ''}${ignored > 0 ? ` (${ignored} of another type ignored)` : ''}`);
   if (!proofCheck.ok) {
     const checks = await tail([proofCheck, ...(['cryptosuite', 'proofPurpose', 'verificationMethod', 'issuer', 'signature'] as const).map((n) => skip(n, 'no usable proof'))]);
     return { verified: false, usable: true, ...(issuer ? { issuer } : {}), credential, checks };
