@@ -1,12 +1,13 @@
 import { ERROR_CODES, toTesseraError } from '@tessera/core';
 import type { CliIo, Command } from './args.js';
 import { parse } from './args.js';
+import { apikeyCreate, apikeyRevoke, migrate, tenantCreate, tenantList } from './commands/admin.js';
 import { issue } from './commands/issue.js';
 import { keysGenerate } from './commands/keys.js';
 import { present } from './commands/present.js';
 import { verify } from './commands/verify.js';
 
-const COMMANDS: readonly Command[] = [keysGenerate, issue, verify, present];
+const COMMANDS: readonly Command[] = [keysGenerate, issue, verify, present, migrate, tenantCreate, tenantList, apikeyCreate, apikeyRevoke];
 
 const USAGE = `tessera: Open Badges 3.0 credentials with provenance
 

@@ -1,0 +1,57 @@
+import { TesseraError, utf8Encode } from '@tessera/core';
+import { createGuardedFetcher, createKeyResolver, type Fetcher, type KeyResolver, urlToDidWeb } from '@tessera/credentials';
+import { type AppDeps, didDocument } from '@tessera/app';
+
+/** The DID document of a tenant, as served at `/tenants/<slug>/did.json`, or undefined. */
+export async function tenantDidDocument(deps: AppDeps, slug: string): Promise<Record<string, unknown> | undefined> {
+  const tenant = await deps.store.tenants.bySlug(slug);
+  if (!tenant || tenant.didMethod !== 'web') return undefined;
+  return didDocument(tenant, await deps.store.keys.list(tenant.id));
+}
+
+export interface LocalDids {
+  readonly resolver: KeyResolver;
+  /** Forgets a tenant's cached document (after a key rotation). */
+  invalidate(slug: string): void;
+}
+
+const DID_PATH = /^\/tenants\/([a-z0-9-]{1,63})\/did\.json$/;
+
+/**
+ * The server's own tenants' did:web documents are answered from the store, without a network
+ * round trip to itself (which would fail behind NAT, in tests, and costs a request per verify).
+ * Other DIDs go through the guarded fetcher. Local documents are cached briefly and invalidated
+ * on rotation, so a new key verifies at once; the remote resolver keeps its longer cache.
+ */
+export function createServerResolver(deps: AppDeps, options: { remote?: Fetcher; localTtlMs?: number } = {}): LocalDids {
+  const own = new URL(deps.publicUrl).host;
+  const ownPrefix = `${urlToDidWeb(deps.publicUrl, ['tenants'])}:`;
+  const ttl = options.localTtlMs ?? 2000;
+  const cache = new Map<string, { expires: number; body: Promise<Uint8Array> }>();
+
+  const localFetcher: Fetcher = async (url) => {
+    const parsed = new URL(url);
+    const slug = parsed.host === own ? DID_PATH.exec(parsed.pathname)?.[1] : undefined;
+    if (!slug) throw new TesseraError('DID_RESOLUTION_FAILED', `${url} is not a DID document of this server`);
+    let entry = cache.get(slug);
+    if (!entry || entry.expires <= Date.now()) {
+      const body = tenantDidDocument(deps, slug).then((doc) => {
+        if (!doc) throw new TesseraError('DID_RESOLUTION_FAILED', `no tenant ${slug} on this server`);
+        return utf8Encode(JSON.stringify(doc));
+      });
+      entry = { expires: Date.now() + ttl, body };
+      if (cache.size > 10_000) cache.clear();
+      cache.set(slug, entry);
+      body.catch(() => cache.delete(slug));
+    }
+    return { url, contentType: 'application/did+json', body: await entry.body };
+  };
+
+  // The local resolver must not cache beyond the fetcher's own (invalidatable) cache.
+  const local = createKeyResolver({ fetcher: localFetcher, cacheTtlMs: 0 });
+  const remote = createKeyResolver({ fetcher: options.remote ?? createGuardedFetcher() });
+  return {
+    resolver: { resolve: (method) => (method.startsWith(ownPrefix) ? local.resolve(method) : remote.resolve(method)) },
+    invalidate: (slug) => void cache.delete(slug),
+  };
+}

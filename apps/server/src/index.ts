@@ -1,0 +1,8 @@
+export { createApp } from './app.js';
+export { composeDeps, type ComposeOptions } from './compose.js';
+export { ConfigError, loadConfig, type ServerConfig } from './config.js';
+export { createLogger } from './logger.js';
+export { ROUTES } from './routes/index.js';
+export type { AnyRoute, ServerDeps } from './routes/route.js';
+export { demoIssueBody, ensureDemo } from './seed.js';
+export { type RunningServer, startServer } from './server.js';

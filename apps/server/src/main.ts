@@ -1,0 +1,52 @@
+import { openStore } from '@tessera/store';
+import { composeDeps } from './compose.js';
+import { ConfigError, loadConfig, type ServerConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { demoCurl, ensureDemo } from './seed.js';
+import { startServer } from './server.js';
+
+/**
+ * `npm start`: reads the config (bad config → one line, exit 2), creates the data directory,
+ * opens and migrates the store, seeds the demo tenant when the store is empty, listens, and
+ * prints the URL, the demo API key and a curl line that issues a credential.
+ */
+let config: ServerConfig;
+try {
+  config = loadConfig();
+} catch (e) {
+  process.stderr.write(`tessera-server: ${e instanceof ConfigError ? 'configuration' : 'error'}: ${(e as Error).message}\n`);
+  process.exit(2);
+}
+
+const logger = createLogger({ level: config.logLevel });
+const store = await openStore(config.databaseUrl);
+const demo = await ensureDemo(composeDeps({ store, logger, config }).app, config.dataDir);
+const server = await startServer(config, { logger, store });
+logger.info({ url: config.publicUrl, port: server.port, database: store.dialect, dataDir: config.dataDir }, 'listening');
+
+const lines = [`\nTessera is running at ${config.publicUrl}  (API reference: ${config.publicUrl}/docs)`];
+if (demo) {
+  lines.push(
+    `Demo tenant "${demo.tenant.name}" (${demo.tenant.did})${demo.seeded ? ' was created' : ''}`,
+    `Demo API key (also in ${config.dataDir}/demo-api-key): ${demo.apiKey}`,
+    'Issue a credential:',
+    `  ${demoCurl(config.publicUrl, demo.apiKey, demo.achievementId)}`,
+  );
+}
+if (config.adminToken && config.dev) lines.push(`Operator token for POST /admin/tenants: ${config.dataDir}/admin-token`);
+process.stdout.write(`${lines.join('\n')}\n\n`);
+
+const shutdown = (signal: string) => {
+  logger.info({ signal }, 'shutting down: finishing in-flight requests');
+  const force = setTimeout(() => process.exit(1), 10_000);
+  force.unref();
+  server.close().then(
+    () => process.exit(0),
+    (e) => {
+      logger.error({ err: e }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
+};
+process.once('SIGINT', () => shutdown('SIGINT'));
+process.once('SIGTERM', () => shutdown('SIGTERM'));

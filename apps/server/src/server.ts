@@ -1,0 +1,58 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import type { Store } from '@tessera/app';
+import { openStore } from '@tessera/store';
+import type { Logger } from 'pino';
+import { createApp } from './app.js';
+import { composeDeps } from './compose.js';
+import type { ServerConfig } from './config.js';
+import { createLogger } from './logger.js';
+import type { ServerDeps } from './routes/route.js';
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly deps: ServerDeps;
+  readonly store: Store;
+  /** Stops accepting, lets in-flight requests finish, then closes the store. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly logger?: Logger;
+  /** An already-open store (the entry point seeds before listening); opened from the config otherwise. */
+  readonly store?: Store;
+}
+
+/** Opens the store (migrating it), composes the deps and listens. Port 0 picks a free port. */
+export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const store = options.store ?? (await openStore(config.databaseUrl));
+  const deps = composeDeps({ store, logger, config });
+  const app = createApp(deps);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server));
+    s.once('error', reject);
+  });
+  // Idle keep-alive sockets must not hold shutdown open.
+  server.keepAliveTimeout = 5000;
+  const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    deps,
+    store,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,141 @@
+import { canonicalize, isRecord, TesseraError, toHex, utf8Encode } from '@tessera/core';
+import { decodeEd25519PublicMultikey, isProofFormat, issueCredential, PROOF_FORMATS, type ProofFormat, type SigningKey } from '@tessera/credentials';
+import { type AppDeps, timestamp } from './deps.js';
+import { newId } from './ids.js';
+import type { CredentialRecord, IssuerKeyRecord, TenantRecord } from './ports.js';
+import { unsealSecret } from './sealing.js';
+import { issuerProfile } from './tenants.js';
+
+export interface IssueRequest {
+  credential: unknown;
+  options?: { format?: unknown; achievementId?: unknown } | undefined;
+}
+
+export interface IssueOutcome {
+  readonly verifiableCredential: Record<string, unknown> | string;
+  readonly record: CredentialRecord;
+  /** True when an Idempotency-Key replay returned the credential issued before. */
+  readonly replayed: boolean;
+}
+
+// Unsealed signing keys, per deps object (so tests and tenants never share a cache by accident).
+const keyCache = new WeakMap<AppDeps, Map<string, Promise<SigningKey>>>();
+
+function signingKey(deps: AppDeps, tenant: TenantRecord, key: IssuerKeyRecord): Promise<SigningKey> {
+  let cache = keyCache.get(deps);
+  if (!cache) keyCache.set(deps, (cache = new Map()));
+  let entry = cache.get(key.id);
+  if (!entry) {
+    entry = unsealSecret(deps.masterKey, key.sealedSecretKey, `${tenant.id}/${key.id}`).then((secretKey) => ({
+      id: key.verificationMethod,
+      controller: tenant.did,
+      publicKey: decodeEd25519PublicMultikey(key.publicKeyMultibase),
+      secretKey,
+    }));
+    cache.set(key.id, entry);
+    entry.catch(() => cache.delete(key.id));
+  }
+  return entry;
+}
+
+const fieldError = (pointer: string, message: string, code: 'INPUT_INVALID' | 'ISSUER_INVALID' = 'INPUT_INVALID') =>
+  new TesseraError(code, `${pointer}: ${message}`, { fields: [{ pointer, message }] });
+
+function isUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    new URL(value);
+    return /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(value);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * VC-API issue for a tenant. The service always issues as the calling tenant: the request's
+ * issuer (if any) is replaced, its id assigned (`urn:uuid:<UUIDv7>`), validFrom defaulted to now.
+ * The credential row and idempotency record commit together before the caller is answered.
+ */
+export async function issueForTenant(deps: AppDeps, tenant: TenantRecord, request: IssueRequest, idempotencyKey?: string): Promise<IssueOutcome> {
+  const format = request.options?.format ?? 'eddsa-rdfc-2022';
+  if (!isProofFormat(format)) throw fieldError('/options/format', `must be one of ${PROOF_FORMATS.join(', ')}`);
+  if (!isRecord(request.credential)) throw fieldError('/credential', 'must be a JSON object');
+  const input = request.credential;
+  if ('issuer' in input) {
+    const issuer = input.issuer;
+    if (!(isUrl(issuer) || (isRecord(issuer) && isUrl(issuer.id)))) throw fieldError('/credential/issuer', 'must be a URL or a Profile whose id is a URL', 'ISSUER_INVALID');
+  }
+
+  const requestHash = toHex(await deps.crypto.sha256(utf8Encode(canonicalize({ credential: request.credential, options: request.options ?? {} }))));
+  if (idempotencyKey !== undefined) {
+    const replay = await replayOf(deps, tenant, idempotencyKey, requestHash);
+    if (replay) return replay;
+  }
+
+  const credential: Record<string, unknown> = { ...input };
+  let achievementId: string | undefined;
+  let achievementVersion: number | undefined;
+  const requested = request.options?.achievementId;
+  if (requested !== undefined) {
+    if (typeof requested !== 'string') throw fieldError('/options/achievementId', 'must be a string');
+    const stored = await deps.store.achievements.latest(tenant.id, requested);
+    if (!stored) throw new TesseraError('NOT_FOUND', `no achievement ${requested}`);
+    if (!isRecord(credential.credentialSubject)) throw fieldError('/credential/credentialSubject', 'must be an object');
+    credential.credentialSubject = { ...credential.credentialSubject, achievement: stored.achievement };
+    achievementId = stored.id;
+    achievementVersion = stored.version;
+  }
+  // OB 3.0 requires a credential name; the achievement's is the natural default.
+  const achievement = isRecord(credential.credentialSubject) ? credential.credentialSubject.achievement : undefined;
+  if (credential.name === undefined && isRecord(achievement) && typeof achievement.name === 'string') credential.name = achievement.name;
+  const id = newId(deps);
+  credential.id = `urn:uuid:${id}`;
+  credential.issuer = issuerProfile(tenant);
+  const now = deps.now();
+  if (credential.validFrom === undefined && credential.issuanceDate === undefined) credential.validFrom = `${now.toISOString().slice(0, 19)}Z`;
+
+  const keyRecord = await deps.store.keys.active(tenant.id);
+  if (!keyRecord) throw new TesseraError('CONFLICT', 'the tenant has no active signing key');
+  const key = await signingKey(deps, tenant, keyRecord);
+  const secured = await issueCredential({ crypto: deps.crypto, now: deps.now }, key, credential, { format });
+  const subject = isRecord(credential.credentialSubject) ? credential.credentialSubject.id : undefined;
+  const record: CredentialRecord = {
+    id,
+    tenantId: tenant.id,
+    ...(achievementId !== undefined ? { achievementId } : {}),
+    ...(achievementVersion !== undefined ? { achievementVersion } : {}),
+    subjectId: typeof subject === 'string' ? subject : '',
+    format: format as ProofFormat,
+    document: typeof secured === 'string' ? secured : JSON.stringify(secured),
+    verificationMethod: key.id,
+    issuedAt: timestamp(now),
+  };
+  try {
+    await deps.store.transaction(async (tx) => {
+      await tx.credentials.insert(record);
+      if (idempotencyKey !== undefined) {
+        await tx.idempotency.insert({ tenantId: tenant.id, key: idempotencyKey, requestHash, credentialId: id, createdAt: record.issuedAt });
+      }
+    }, { tenantId: tenant.id });
+  } catch (e) {
+    // A concurrent request with the same Idempotency-Key committed first: answer with its credential.
+    if (idempotencyKey !== undefined && e instanceof TesseraError && e.code === 'CONFLICT') {
+      const replay = await replayOf(deps, tenant, idempotencyKey, requestHash);
+      if (replay) return replay;
+    }
+    throw e;
+  }
+  return { verifiableCredential: secured, record, replayed: false };
+}
+
+async function replayOf(deps: AppDeps, tenant: TenantRecord, key: string, requestHash: string): Promise<IssueOutcome | undefined> {
+  const previous = await deps.store.idempotency.get(tenant.id, key);
+  if (!previous) return undefined;
+  if (previous.requestHash !== requestHash) {
+    throw new TesseraError('CONFLICT', 'this Idempotency-Key was used with a different request body');
+  }
+  const record = await deps.store.credentials.byId(tenant.id, previous.credentialId);
+  if (!record) throw new TesseraError('INTERNAL', 'an idempotency record points at a missing credential');
+  const verifiableCredential = record.format === 'vc-jwt' ? record.document : (JSON.parse(record.document) as Record<string, unknown>);
+  return { verifiableCredential, record, replayed: true };
+}

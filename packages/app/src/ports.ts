@@ -1,0 +1,158 @@
+/**
+ * Ports of the issuer service: what the use cases need from storage, as nouns. Adapters live in
+ * @tessera/store (Kysely on SQLite and PostgreSQL). Every tenant-scoped method takes the tenant
+ * id: a row of another tenant is indistinguishable from a missing one (both `undefined`).
+ * Times are ISO-8601 UTC strings with milliseconds; JSON is passed as parsed values.
+ */
+
+export type Scope = 'issue' | 'status' | 'admin' | 'read';
+export const SCOPES: readonly Scope[] = ['issue', 'status', 'admin', 'read'];
+
+export type DidMethod = 'web' | 'key';
+
+/** An issuer organisation: OB 3.0 Profile fields plus its DID. */
+export interface TenantRecord {
+  readonly id: string;
+  /** URL-safe, unique: `did:web:<host>:tenants:<slug>`, `/tenants/<slug>/did.json`. */
+  readonly slug: string;
+  readonly name: string;
+  readonly url?: string;
+  readonly email?: string;
+  readonly image?: string;
+  readonly description?: string;
+  readonly didMethod: DidMethod;
+  /** The issuer id written into credentials (did:web or did:key). */
+  readonly did: string;
+  readonly createdAt: string;
+}
+
+export type KeyStatus = 'active' | 'retired';
+
+/** An Ed25519 key of a tenant. Never deleted; retired keys stay listed for verification. */
+export interface IssuerKeyRecord {
+  readonly id: string;
+  readonly tenantId: string;
+  /** Verification method id, e.g. `did:web:…#key-<id>`. */
+  readonly verificationMethod: string;
+  readonly publicKeyMultibase: string;
+  /** The 32-byte seed sealed with the master key (AES-256-GCM), base64url `nonce‖ciphertext‖tag`. */
+  readonly sealedSecretKey: string;
+  readonly status: KeyStatus;
+  readonly createdAt: string;
+  readonly retiredAt?: string;
+}
+
+/** One immutable version of an OB 3.0 Achievement. */
+export interface AchievementRecord {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly version: number;
+  /** The Achievement JSON as issued into credentials (its `id` is the achievement's URL). */
+  readonly achievement: Record<string, unknown>;
+  readonly createdAt: string;
+}
+
+/** An API key: only the SHA-256 of its secret is stored; the secret is shown once. */
+export interface ApiKeyRecord {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly name: string;
+  /** The public prefix of the token (`tsk_<prefix>_<secret>`), used to find the row. */
+  readonly prefix: string;
+  /** Hex SHA-256 of the whole token. */
+  readonly tokenHash: string;
+  readonly scopes: readonly Scope[];
+  readonly createdAt: string;
+  readonly revokedAt?: string;
+}
+
+/** A signed credential. Immutable; only its status (issue 5) changes. */
+export interface CredentialRecord {
+  /** UUIDv7; the credential's id is `urn:uuid:<id>`. */
+  readonly id: string;
+  readonly tenantId: string;
+  readonly achievementId?: string;
+  readonly achievementVersion?: number;
+  readonly subjectId: string;
+  readonly format: 'eddsa-rdfc-2022' | 'eddsa-jcs-2022' | 'vc-jwt';
+  /** The secured credential exactly as returned: JSON text, or the compact JWT. */
+  readonly document: string;
+  readonly verificationMethod: string;
+  readonly issuedAt: string;
+}
+
+/** A remembered issue request: a retry with the same key returns the same credential. */
+export interface IdempotencyRecord {
+  readonly tenantId: string;
+  readonly key: string;
+  /** SHA-256 hex of the canonical request body: the same key with another body is a conflict. */
+  readonly requestHash: string;
+  readonly credentialId: string;
+  readonly createdAt: string;
+}
+
+export interface TenantRepository {
+  insert(tenant: TenantRecord): Promise<void>;
+  byId(id: string): Promise<TenantRecord | undefined>;
+  bySlug(slug: string): Promise<TenantRecord | undefined>;
+  list(): Promise<TenantRecord[]>;
+}
+
+export interface IssuerKeyRepository {
+  insert(key: IssuerKeyRecord): Promise<void>;
+  /** All keys of the tenant, oldest first (active and retired). */
+  list(tenantId: string): Promise<IssuerKeyRecord[]>;
+  active(tenantId: string): Promise<IssuerKeyRecord | undefined>;
+  retire(tenantId: string, id: string, at: string): Promise<boolean>;
+}
+
+export interface AchievementRepository {
+  /** Inserts a version; (tenantId, id, version) is unique. */
+  insert(record: AchievementRecord): Promise<void>;
+  latest(tenantId: string, id: string): Promise<AchievementRecord | undefined>;
+  version(tenantId: string, id: string, version: number): Promise<AchievementRecord | undefined>;
+  /** Latest version of each achievement, ordered by id. */
+  list(tenantId: string): Promise<AchievementRecord[]>;
+}
+
+export interface ApiKeyRepository {
+  insert(key: ApiKeyRecord): Promise<void>;
+  /** Looks a key up by its public prefix across tenants (authentication happens before a tenant is known). */
+  byPrefix(prefix: string): Promise<ApiKeyRecord | undefined>;
+  list(tenantId: string): Promise<ApiKeyRecord[]>;
+  revoke(tenantId: string, id: string, at: string): Promise<boolean>;
+}
+
+export interface CredentialRepository {
+  insert(record: CredentialRecord): Promise<void>;
+  byId(tenantId: string, id: string): Promise<CredentialRecord | undefined>;
+  count(tenantId: string): Promise<number>;
+}
+
+export interface IdempotencyRepository {
+  get(tenantId: string, key: string): Promise<IdempotencyRecord | undefined>;
+  /** Fails with CONFLICT if the key exists (a concurrent request won). */
+  insert(record: IdempotencyRecord): Promise<void>;
+}
+
+export interface Repositories {
+  readonly tenants: TenantRepository;
+  readonly keys: IssuerKeyRepository;
+  readonly achievements: AchievementRepository;
+  readonly apiKeys: ApiKeyRepository;
+  readonly credentials: CredentialRepository;
+  readonly idempotency: IdempotencyRepository;
+}
+
+/**
+ * The store. `transaction` commits durably before it resolves (SQLite WAL with synchronous=FULL;
+ * PostgreSQL commit): a use case acknowledges a write only after its transaction resolved.
+ * On PostgreSQL, `tenantId` sets the row-level-security tenant for the transaction.
+ */
+export interface Store extends Repositories {
+  readonly dialect: 'sqlite' | 'postgres';
+  transaction<T>(fn: (tx: Repositories) => Promise<T>, options?: { tenantId?: string }): Promise<T>;
+  /** Throws UNAVAILABLE when the database cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,149 @@
+import type { Repositories, Store } from '@tessera/app';
+import { TesseraError } from '@tessera/core';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { toStoreError } from './errors.js';
+import { assertIdentifier, DEFAULT_APP_ROLE, migrateToLatest } from './migrate.js';
+import { createRepositories, type Runner, setTenant } from './repositories.js';
+import type { Database } from './schema.js';
+import { assertOutsideTransaction, runInTransactionContext } from './transaction-guard.js';
+
+export interface PostgresStoreOptions {
+  /** Run pending migrations on open (default true), as the connecting (owner) user. */
+  readonly migrate?: boolean;
+  /** Schema for the tables (default: the server's search_path, normally `public`). Created if missing. */
+  readonly schema?: string;
+  /** Non-owner role that application queries run as (default `tessera_app`). */
+  readonly appRole?: string;
+  /** Pool size (default 10). */
+  readonly maxConnections?: number;
+  /** How long to wait for a connection before answering UNAVAILABLE, in ms (default 5000). */
+  readonly connectTimeoutMs?: number;
+}
+
+function createPool(url: string, max: number, connectTimeoutMs: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: connectTimeoutMs });
+  // An idle client whose backend dies (restart, pg_terminate_backend) emits 'error' on the
+  // pool; unhandled it would crash the process. The pool drops that client and the next
+  // query opens a new connection, which is how the service recovers without a restart.
+  pool.on('error', () => {});
+  return pool;
+}
+
+/** Opens a PostgreSQL database as a Store whose queries run under row-level security. */
+export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
+  const appRole = options.appRole ?? DEFAULT_APP_ROLE;
+  assertIdentifier(appRole, 'role');
+  if (options.schema !== undefined) assertIdentifier(options.schema, 'schema');
+  const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
+  const searchPath = options.schema === undefined ? undefined : sql`set search_path to ${sql.id(options.schema)}`;
+
+  if (options.migrate !== false) {
+    // Migrations run as the owner on their own short-lived connection: the application pool
+    // never holds owner rights.
+    const owner = new Kysely<Database>({
+      dialect: new PostgresDialect({
+        pool: createPool(url, 1, connectTimeoutMs),
+        onCreateConnection: async (conn) => {
+          if (options.schema === undefined) return;
+          await conn.executeQuery(sql`create schema if not exists ${sql.id(options.schema)}`.compile(owner));
+          await conn.executeQuery(searchPath!.compile(owner));
+        },
+      }),
+    });
+    try {
+      await migrateToLatest(owner, { dialect: 'postgres', appRole, ...(options.schema === undefined ? {} : { schema: options.schema }) });
+    } catch (e) {
+      throw toStoreError(e, 'migrate PostgreSQL database');
+    } finally {
+      await owner.destroy();
+    }
+  }
+
+  const db: Kysely<Database> = new Kysely<Database>({
+    dialect: new PostgresDialect({
+      pool: createPool(url, options.maxConnections ?? 10, connectTimeoutMs),
+      // Every pooled connection drops to the non-owner role once: RLS applies to all it does.
+      onCreateConnection: async (conn) => {
+        if (searchPath !== undefined) await conn.executeQuery(searchPath.compile(db));
+        await conn.executeQuery(sql`set role ${sql.id(appRole)}`.compile(db));
+      },
+    }),
+  });
+
+  let closed = false;
+  const checkOpen = () => {
+    if (closed) throw new TesseraError('UNAVAILABLE', 'the store is closed');
+  };
+
+  // Outside a transaction, a tenant-scoped call gets its own transaction so that the
+  // transaction-local tenant setting cannot leak to the next user of the pooled connection.
+  const direct: Runner = {
+    dialect: 'postgres',
+    run: (tenantId, fn) => {
+      checkOpen();
+      assertOutsideTransaction();
+      if (tenantId === undefined) return fn(db);
+      return db.transaction().execute(async (trx) => {
+        await setTenant(trx, tenantId);
+        return fn(trx);
+      });
+    },
+  };
+
+  return {
+    dialect: 'postgres',
+    ...createRepositories(direct),
+    async transaction<T>(fn: (tx: Repositories) => Promise<T>, txOptions: { tenantId?: string } = {}): Promise<T> {
+      checkOpen();
+      assertOutsideTransaction();
+      let failedInside: { error: unknown } | undefined;
+      try {
+        return await db.transaction().execute(async (trx) => {
+          let current = txOptions.tenantId;
+          if (current !== undefined) await setTenant(trx, current);
+          // Calls inside one transaction share one connection; chaining them keeps a tenant
+          // switch from landing between another call's set_config and its query.
+          let chain: Promise<unknown> = Promise.resolve();
+          const runner: Runner = {
+            dialect: 'postgres',
+            run: (tenantId, body) => {
+              const next = chain.then(async () => {
+                if (tenantId !== undefined && tenantId !== current) {
+                  await setTenant(trx, tenantId);
+                  current = tenantId;
+                }
+                return body(trx);
+              });
+              chain = next.catch(() => {});
+              return next;
+            },
+          };
+          try {
+            return await runInTransactionContext(() => fn(createRepositories(runner)));
+          } catch (e) {
+            failedInside = { error: e };
+            throw e;
+          }
+        });
+      } catch (e) {
+        // The callback's own errors pass through untouched; BEGIN/COMMIT failures are mapped.
+        if (failedInside !== undefined && failedInside.error === e) throw e;
+        throw toStoreError(e, 'commit transaction');
+      }
+    },
+    async ping() {
+      checkOpen();
+      try {
+        await sql`select 1`.execute(db);
+      } catch (e) {
+        throw toStoreError(e, 'ping');
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+    },
+  };
+}

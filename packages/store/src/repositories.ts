@@ -1,0 +1,232 @@
+import type { Repositories } from '@tessera/app';
+import { type Kysely, sql } from 'kysely';
+import { toStoreError } from './errors.js';
+import * as rows from './rows.js';
+import type { ApiKeysTable, Database, StoreDialect } from './schema.js';
+
+/**
+ * How a repository reaches the database. The adapters differ only here: outside a transaction
+ * the PostgreSQL runner opens a short transaction that sets the row-level-security tenant;
+ * inside `Store.transaction` both runners reuse the transaction's connection.
+ */
+export interface Runner {
+  readonly dialect: StoreDialect;
+  /** Runs `fn` where `tenantId`, when given, is the RLS tenant of the connection. */
+  run<T>(tenantId: string | undefined, fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+}
+
+/** Sets the RLS tenant for the rest of the current PostgreSQL transaction. */
+export async function setTenant(db: Kysely<Database>, tenantId: string): Promise<void> {
+  await sql`select set_config('app.tenant_id', ${tenantId}, true)`.execute(db);
+}
+
+/** Every port method, written once against a Runner. Errors leave as TesseraErrors. */
+export function createRepositories(runner: Runner): Repositories {
+  const run = async <T>(what: string, tenantId: string | undefined, fn: (db: Kysely<Database>) => Promise<T>) => {
+    try {
+      return await runner.run(tenantId, fn);
+    } catch (e) {
+      throw toStoreError(e, what);
+    }
+  };
+  const changed = (r: { numUpdatedRows: bigint }) => r.numUpdatedRows > 0n;
+
+  return {
+    tenants: {
+      insert: (t) =>
+        run('insert tenant', undefined, async (db) => {
+          await db.insertInto('tenants').values(rows.tenantToRow(t)).execute();
+        }),
+      byId: (id) =>
+        run('read tenant', undefined, async (db) => {
+          const row = await db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
+          return row && rows.tenantFromRow(row);
+        }),
+      bySlug: (slug) =>
+        run('read tenant', undefined, async (db) => {
+          const row = await db.selectFrom('tenants').selectAll().where('slug', '=', slug).executeTakeFirst();
+          return row && rows.tenantFromRow(row);
+        }),
+      list: () =>
+        run('list tenants', undefined, async (db) => {
+          const all = await db.selectFrom('tenants').selectAll().orderBy('created_at').orderBy('id').execute();
+          return all.map(rows.tenantFromRow);
+        }),
+    },
+
+    keys: {
+      insert: (k) =>
+        run('insert issuer key', k.tenantId, async (db) => {
+          await db.insertInto('issuer_keys').values(rows.keyToRow(k)).execute();
+        }),
+      list: (tenantId) =>
+        run('list issuer keys', tenantId, async (db) => {
+          const all = await db
+            .selectFrom('issuer_keys')
+            .selectAll()
+            .where('tenant_id', '=', tenantId)
+            .orderBy('created_at')
+            .orderBy('id')
+            .execute();
+          return all.map(rows.keyFromRow);
+        }),
+      active: (tenantId) =>
+        run('read active issuer key', tenantId, async (db) => {
+          const row = await db
+            .selectFrom('issuer_keys')
+            .selectAll()
+            .where('tenant_id', '=', tenantId)
+            .where('status', '=', 'active')
+            .orderBy('created_at', 'desc')
+            .orderBy('id', 'desc')
+            .executeTakeFirst();
+          return row && rows.keyFromRow(row);
+        }),
+      retire: (tenantId, id, at) =>
+        run('retire issuer key', tenantId, async (db) =>
+          changed(
+            await db
+              .updateTable('issuer_keys')
+              .set({ status: 'retired', retired_at: at })
+              .where('tenant_id', '=', tenantId)
+              .where('id', '=', id)
+              .where('status', '=', 'active')
+              .executeTakeFirst(),
+          ),
+        ),
+    },
+
+    achievements: {
+      insert: (a) =>
+        run('insert achievement', a.tenantId, async (db) => {
+          await db.insertInto('achievements').values(rows.achievementToRow(a)).execute();
+        }),
+      latest: (tenantId, id) =>
+        run('read achievement', tenantId, async (db) => {
+          const row = await db
+            .selectFrom('achievements')
+            .selectAll()
+            .where('tenant_id', '=', tenantId)
+            .where('id', '=', id)
+            .orderBy('version', 'desc')
+            .executeTakeFirst();
+          return row && rows.achievementFromRow(row);
+        }),
+      version: (tenantId, id, version) =>
+        run('read achievement', tenantId, async (db) => {
+          const row = await db
+            .selectFrom('achievements')
+            .selectAll()
+            .where('tenant_id', '=', tenantId)
+            .where('id', '=', id)
+            .where('version', '=', version)
+            .executeTakeFirst();
+          return row && rows.achievementFromRow(row);
+        }),
+      list: (tenantId) =>
+        run('list achievements', tenantId, async (db) => {
+          const all = await db
+            .selectFrom('achievements as a')
+            .selectAll('a')
+            .where('a.tenant_id', '=', tenantId)
+            .where(({ eb, selectFrom }) =>
+              eb(
+                'a.version',
+                '=',
+                selectFrom('achievements as b')
+                  .select(({ fn }) => fn.max('b.version').as('v'))
+                  .whereRef('b.tenant_id', '=', 'a.tenant_id')
+                  .whereRef('b.id', '=', 'a.id'),
+              ),
+            )
+            .orderBy('a.id')
+            .execute();
+          return all.map(rows.achievementFromRow);
+        }),
+    },
+
+    apiKeys: {
+      insert: (k) =>
+        run('insert API key', k.tenantId, async (db) => {
+          await db.insertInto('api_keys').values(rows.apiKeyToRow(k)).execute();
+        }),
+      byPrefix: (prefix) =>
+        run('read API key', undefined, async (db) => {
+          // No tenant is known yet: on PostgreSQL the owner's SECURITY DEFINER function is the
+          // one narrow door through RLS (exact prefix, one row).
+          const row =
+            runner.dialect === 'postgres'
+              ? (await sql<ApiKeysTable>`select * from tessera_api_key_by_prefix(${prefix})`.execute(db)).rows[0]
+              : await db.selectFrom('api_keys').selectAll().where('prefix', '=', prefix).executeTakeFirst();
+          return row && rows.apiKeyFromRow(row);
+        }),
+      list: (tenantId) =>
+        run('list API keys', tenantId, async (db) => {
+          const all = await db
+            .selectFrom('api_keys')
+            .selectAll()
+            .where('tenant_id', '=', tenantId)
+            .orderBy('created_at')
+            .orderBy('id')
+            .execute();
+          return all.map(rows.apiKeyFromRow);
+        }),
+      revoke: (tenantId, id, at) =>
+        run('revoke API key', tenantId, async (db) =>
+          changed(
+            await db
+              .updateTable('api_keys')
+              .set({ revoked_at: at })
+              .where('tenant_id', '=', tenantId)
+              .where('id', '=', id)
+              .where('revoked_at', 'is', null)
+              .executeTakeFirst(),
+          ),
+        ),
+    },
+
+    credentials: {
+      insert: (c) =>
+        run('insert credential', c.tenantId, async (db) => {
+          await db.insertInto('credentials').values(rows.credentialToRow(c)).execute();
+        }),
+      byId: (tenantId, id) =>
+        run('read credential', tenantId, async (db) => {
+          const row = await db
+            .selectFrom('credentials')
+            .selectAll()
+            .where('tenant_id', '=', tenantId)
+            .where('id', '=', id)
+            .executeTakeFirst();
+          return row && rows.credentialFromRow(row);
+        }),
+      count: (tenantId) =>
+        run('count credentials', tenantId, async (db) => {
+          const row = await db
+            .selectFrom('credentials')
+            .select(({ fn }) => fn.countAll().as('n'))
+            .where('tenant_id', '=', tenantId)
+            .executeTakeFirstOrThrow();
+          // PostgreSQL returns count(*) as a bigint string.
+          return Number(row.n);
+        }),
+    },
+
+    idempotency: {
+      get: (tenantId, key) =>
+        run('read idempotency key', tenantId, async (db) => {
+          const row = await db
+            .selectFrom('idempotency')
+            .selectAll()
+            .where('tenant_id', '=', tenantId)
+            .where('key', '=', key)
+            .executeTakeFirst();
+          return row && rows.idempotencyFromRow(row);
+        }),
+      insert: (i) =>
+        run('insert idempotency key', i.tenantId, async (db) => {
+          await db.insertInto('idempotency').values(rows.idempotencyToRow(i)).execute();
+        }),
+    },
+  };
+}

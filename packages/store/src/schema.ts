@@ -1,0 +1,84 @@
+/**
+ * Table shapes as Kysely sees them. Portable types only, so one schema serves SQLite and
+ * PostgreSQL: times are ISO-8601 UTC text (lexicographic order is time order), JSON is text,
+ * ids are text (UUIDv7), absent optional fields are SQL NULL.
+ */
+
+export interface TenantsTable {
+  id: string;
+  slug: string;
+  name: string;
+  url: string | null;
+  email: string | null;
+  image: string | null;
+  description: string | null;
+  did_method: string;
+  did: string;
+  created_at: string;
+}
+
+export interface IssuerKeysTable {
+  id: string;
+  tenant_id: string;
+  verification_method: string;
+  public_key_multibase: string;
+  sealed_secret_key: string;
+  status: string;
+  created_at: string;
+  retired_at: string | null;
+}
+
+export interface AchievementsTable {
+  tenant_id: string;
+  id: string;
+  version: number;
+  /** The Achievement as JSON text. */
+  achievement: string;
+  created_at: string;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  prefix: string;
+  token_hash: string;
+  /** JSON array of scopes. */
+  scopes: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface CredentialsTable {
+  id: string;
+  tenant_id: string;
+  achievement_id: string | null;
+  achievement_version: number | null;
+  subject_id: string;
+  format: string;
+  document: string;
+  verification_method: string;
+  issued_at: string;
+}
+
+export interface IdempotencyTable {
+  tenant_id: string;
+  key: string;
+  request_hash: string;
+  credential_id: string;
+  created_at: string;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  issuer_keys: IssuerKeysTable;
+  achievements: AchievementsTable;
+  api_keys: ApiKeysTable;
+  credentials: CredentialsTable;
+  idempotency: IdempotencyTable;
+}
+
+/** Tables that carry `tenant_id` and, on PostgreSQL, row-level security. */
+export const TENANT_SCOPED_TABLES = ['issuer_keys', 'achievements', 'api_keys', 'credentials', 'idempotency'] as const;
+
+export type StoreDialect = 'sqlite' | 'postgres';
