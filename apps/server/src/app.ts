@@ -8,7 +8,8 @@ import type { AnyRoute, ServerDeps } from './routes/route.js';
 
 type Env = { Variables: { route: string } };
 
-const templateRegex = (path: string) => new RegExp(`^${path.replace(/[.]/g, '\\.').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}$`);
+const templateRegex = (path: string) =>
+  new RegExp(`^${path.replace(/[.]/g, '\\.').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}$`);
 
 /**
  * The HTTP app: one table of routes, each wrapped in the same pipeline (auth → rate limit →
@@ -24,18 +25,23 @@ export function createApp(deps: ServerDeps, routes: readonly AnyRoute[] = ROUTES
     const started = performance.now();
     await next();
     c.header('x-content-type-options', 'nosniff');
-    if (!c.res.headers.has('content-security-policy')) c.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    if (!c.res.headers.has('content-security-policy'))
+      c.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
     const route = c.get('route') ?? 'unmatched';
     const ms = performance.now() - started;
     deps.metrics.observeRequest(c.req.method, route, c.res.status, ms / 1000);
     // One line per request: route template, not the raw URL; never headers (API keys) or bodies.
-    deps.logger.info({ method: c.req.method, route, status: c.res.status, ms: Math.round(ms * 10) / 10 }, 'request');
+    deps.logger.info(
+      { method: c.req.method, route, status: c.res.status, ms: Math.round(ms * 10) / 10 },
+      'request',
+    );
   });
 
   const fail = (c: Context<Env>, e: unknown): Response => {
     const error = toTesseraError(e);
     if (error.code === 'INTERNAL') deps.logger.error({ err: e, route: c.get('route') }, 'internal error');
-    else if (error.code === 'UNAVAILABLE') deps.logger.warn({ detail: error.message, route: c.get('route') }, 'store unavailable');
+    else if (error.code === 'UNAVAILABLE')
+      deps.logger.warn({ detail: error.message, route: c.get('route') }, 'store unavailable');
     return problemResponse(publicUrl, error);
   };
 
@@ -67,9 +73,8 @@ export function createApp(deps: ServerDeps, routes: readonly AnyRoute[] = ROUTES
     const allowed = templates.filter((t) => t.regex.test(path)).map((t) => t.route.method.toUpperCase());
     if (allowed.length > 0) {
       c.set('route', templates.find((t) => t.regex.test(path))!.route.path);
-      // No "method not allowed" code exists in the closed union: USAGE_INVALID with status 405.
-      const error = new TesseraError('USAGE_INVALID', `${c.req.method} is not allowed on ${path}; use ${allowed.join(', ')}`);
-      return problemResponse(publicUrl, error, { status: 405, extra: { title: 'Method not allowed' }, headers: { allow: allowed.join(', ') } });
+      const error = new TesseraError('METHOD_NOT_ALLOWED', `${c.req.method} is not allowed on ${path}; use ${allowed.join(', ')}`);
+      return problemResponse(publicUrl, error, { headers: { allow: allowed.join(', ') } });
     }
     return problemResponse(publicUrl, new TesseraError('NOT_FOUND', `no route ${c.req.method} ${path}`));
   });

@@ -32,13 +32,22 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
  * credentials, 403 for a key lacking the scope; the rate limit (429) applies per key, after
  * authentication so one tenant cannot exhaust another's budget.
  */
-export async function authorize(deps: ServerDeps, access: Access, authorization: string | undefined): Promise<Caller> {
+export async function authorize(
+  deps: ServerDeps,
+  access: Access,
+  authorization: string | undefined,
+): Promise<Caller> {
   if (access.kind === 'public') return {};
   const token = bearer(authorization);
   if (access.kind === 'operator') {
     // Compare digests in constant time: the operator token is a long-lived secret.
     if (!deps.adminToken || !token || !timingSafeEqual(digest(token), digest(deps.adminToken))) {
-      throw new TesseraError('AUTH_MISSING', deps.adminToken ? 'the operator token is required (Authorization: Bearer …)' : 'tenant creation is disabled: no operator token is configured (TESSERA_ADMIN_TOKEN)');
+      throw new TesseraError(
+        'AUTH_MISSING',
+        deps.adminToken
+          ? 'the operator token is required (Authorization: Bearer …)'
+          : 'tenant creation is disabled: no operator token is configured (TESSERA_ADMIN_TOKEN)',
+      );
     }
     limit(deps, 'operator');
     return {};

@@ -1,4 +1,4 @@
-import { parseJson, TesseraError, type FieldError } from '@tessera/core';
+import { type FieldError, parseJson, TesseraError } from '@tessera/core';
 import type { z } from 'zod';
 
 /** JSON nesting accepted in request bodies (DESIGN: 64), checked before anything recursive runs. */
@@ -10,7 +10,8 @@ export const MAX_BODY_DEPTH = 64;
  */
 export async function readBodyText(request: Request, limit: number): Promise<string> {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
-  if (declared > limit) throw new TesseraError('INPUT_TOO_LARGE', `the body is ${declared} bytes; the limit is ${limit}`);
+  if (declared > limit)
+    throw new TesseraError('INPUT_TOO_LARGE', `the body is ${declared} bytes; the limit is ${limit}`);
   if (!request.body) return '';
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -46,11 +47,19 @@ export function zodToError(error: z.ZodError): TesseraError {
   const fields: FieldError[] = error.issues.map((i) => ({ pointer: pointerOf(i.path), message: i.message }));
   const first = fields[0];
   const summary = first ? `${first.pointer || '/'}: ${first.message}` : 'invalid';
-  return new TesseraError('INPUT_INVALID', `the request body has ${fields.length} invalid field${fields.length === 1 ? '' : 's'}: ${summary}`, { fields });
+  return new TesseraError(
+    'INPUT_INVALID',
+    `the request body has ${fields.length} invalid field${fields.length === 1 ? '' : 's'}: ${summary}`,
+    { fields },
+  );
 }
 
 /** Bounded read → bounded parse (size, depth) → schema validation; every failure is coded. */
-export async function readJsonBody<S extends z.ZodType>(request: Request, schema: S, limit: number): Promise<z.output<S>> {
+export async function readJsonBody<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  limit: number,
+): Promise<z.output<S>> {
   const text = await readBodyText(request, limit);
   if (text.trim() === '') throw new TesseraError('JSON_INVALID', 'a JSON request body is required');
   const value = parseJson(text, { maxLength: limit, maxDepth: MAX_BODY_DEPTH });

@@ -11,7 +11,10 @@ import type { ServerDeps } from './routes/route.js';
 export interface ComposeOptions {
   readonly store: Store;
   readonly logger: Logger;
-  readonly config: Pick<ServerConfig, 'publicUrl' | 'masterKey' | 'adminToken' | 'bodyLimitBytes' | 'rateLimitPerMinute'>;
+  readonly config: Pick<
+    ServerConfig,
+    'publicUrl' | 'masterKey' | 'adminToken' | 'bodyLimitBytes' | 'rateLimitPerMinute'
+  >;
   /** The transport for other issuers' DID documents (default: the guarded fetcher). */
   readonly remoteFetcher?: Fetcher;
   readonly now?: () => Date;
@@ -25,7 +28,13 @@ export interface ComposeOptions {
 export function composeDeps(options: ComposeOptions): ServerDeps {
   const crypto = createNodeCrypto();
   const now = options.now ?? (() => new Date());
-  const app: AppDeps = { store: options.store, crypto, masterKey: options.config.masterKey, publicUrl: options.config.publicUrl, now };
+  const app: AppDeps = {
+    store: options.store,
+    crypto,
+    masterKey: options.config.masterKey,
+    publicUrl: options.config.publicUrl,
+    now,
+  };
   const dids = createServerResolver(app, { remote: options.remoteFetcher ?? createGuardedFetcher() });
   return {
     app,

@@ -1,5 +1,5 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { base64urlDecode, base64urlEncode } from '@tessera/core';
 import { z } from 'zod';
@@ -87,14 +87,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
   let masterKey: Uint8Array;
-  if (e.TESSERA_MASTER_KEY !== undefined) masterKey = decodeMasterKey(e.TESSERA_MASTER_KEY, 'TESSERA_MASTER_KEY');
+  if (e.TESSERA_MASTER_KEY !== undefined)
+    masterKey = decodeMasterKey(e.TESSERA_MASTER_KEY, 'TESSERA_MASTER_KEY');
   else if (dev) {
     const path = join(dataDir, 'master-key');
-    masterKey = decodeMasterKey(fileSecret(path, () => base64urlEncode(randomBytes(32))), path);
+    masterKey = decodeMasterKey(
+      fileSecret(path, () => base64urlEncode(randomBytes(32))),
+      path,
+    );
   } else throw new ConfigError('TESSERA_MASTER_KEY is required outside development (base64url, 32 bytes)');
 
   const adminToken =
-    e.TESSERA_ADMIN_TOKEN ?? (dev ? fileSecret(join(dataDir, 'admin-token'), () => `tadm_${base64urlEncode(randomBytes(32))}`) : undefined);
+    e.TESSERA_ADMIN_TOKEN ??
+    (dev
+      ? fileSecret(join(dataDir, 'admin-token'), () => `tadm_${base64urlEncode(randomBytes(32))}`)
+      : undefined);
 
   const publicUrl = (e.TESSERA_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return {

@@ -1,11 +1,20 @@
-import { TesseraError, utf8Encode } from '@tessera/core';
-import { createGuardedFetcher, createKeyResolver, type Fetcher, type KeyResolver, urlToDidWeb } from '@tessera/credentials';
 import { type AppDeps, didDocument } from '@tessera/app';
+import { TesseraError, utf8Encode } from '@tessera/core';
+import {
+  createGuardedFetcher,
+  createKeyResolver,
+  type Fetcher,
+  type KeyResolver,
+  urlToDidWeb,
+} from '@tessera/credentials';
 
 /** The DID document of a tenant, as served at `/tenants/<slug>/did.json`, or undefined. */
-export async function tenantDidDocument(deps: AppDeps, slug: string): Promise<Record<string, unknown> | undefined> {
+export async function tenantDidDocument(
+  deps: AppDeps,
+  slug: string,
+): Promise<Record<string, unknown> | undefined> {
   const tenant = await deps.store.tenants.bySlug(slug);
-  if (!tenant || tenant.didMethod !== 'web') return undefined;
+  if (tenant?.didMethod !== 'web') return undefined;
   return didDocument(tenant, await deps.store.keys.list(tenant.id));
 }
 
@@ -23,7 +32,10 @@ const DID_PATH = /^\/tenants\/([a-z0-9-]{1,63})\/did\.json$/;
  * Other DIDs go through the guarded fetcher. Local documents are cached briefly and invalidated
  * on rotation, so a new key verifies at once; the remote resolver keeps its longer cache.
  */
-export function createServerResolver(deps: AppDeps, options: { remote?: Fetcher; localTtlMs?: number } = {}): LocalDids {
+export function createServerResolver(
+  deps: AppDeps,
+  options: { remote?: Fetcher; localTtlMs?: number } = {},
+): LocalDids {
   const own = new URL(deps.publicUrl).host;
   const ownPrefix = `${urlToDidWeb(deps.publicUrl, ['tenants'])}:`;
   const ttl = options.localTtlMs ?? 2000;
@@ -51,7 +63,9 @@ export function createServerResolver(deps: AppDeps, options: { remote?: Fetcher;
   const local = createKeyResolver({ fetcher: localFetcher, cacheTtlMs: 0 });
   const remote = createKeyResolver({ fetcher: options.remote ?? createGuardedFetcher() });
   return {
-    resolver: { resolve: (method) => (method.startsWith(ownPrefix) ? local.resolve(method) : remote.resolve(method)) },
+    resolver: {
+      resolve: (method) => (method.startsWith(ownPrefix) ? local.resolve(method) : remote.resolve(method)),
+    },
     invalidate: (slug) => void cache.delete(slug),
   };
 }

@@ -8,7 +8,11 @@ table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e5e7ef;
 .m{font-weight:600;font-family:monospace;text-transform:uppercase}.s{color:#56607a;font-size:.9em}`;
 
 const accessText = (r: AnyRoute) =>
-  r.access.kind === 'public' ? 'public' : r.access.kind === 'operator' ? 'operator token' : `API key, scope ${r.access.scope}`;
+  r.access.kind === 'public'
+    ? 'public'
+    : r.access.kind === 'operator'
+      ? 'operator token'
+      : `API key, scope ${r.access.scope}`;
 
 /** The API reference: server-rendered from the route table, every string escaped by JSX. */
 export function DocsPage(props: { routes: readonly AnyRoute[]; publicUrl: string }) {
@@ -24,9 +28,10 @@ export function DocsPage(props: { routes: readonly AnyRoute[]; publicUrl: string
       <body>
         <h1>Tessera API reference</h1>
         <p>
-          Base URL <code>{props.publicUrl}</code>. Machine-readable: <a href="/openapi.json">/openapi.json</a>. Authenticate with{' '}
-          <code>Authorization: Bearer tsk_…</code> (a tenant API key). Creating tenants needs the operator token. Errors are{' '}
-          <code>application/problem+json</code> with a stable <code>code</code> (below).
+          Base URL <code>{props.publicUrl}</code>. Machine-readable: <a href="/openapi.json">/openapi.json</a>
+          . Authenticate with <code>Authorization: Bearer tsk_…</code> (a tenant API key). Creating tenants
+          needs the operator token. Errors are <code>application/problem+json</code> with a stable{' '}
+          <code>code</code> (below).
         </p>
         {tags.map((tag) => (
           <section>
@@ -42,7 +47,10 @@ export function DocsPage(props: { routes: readonly AnyRoute[]; publicUrl: string
                         <code>{r.path}</code>
                         <div>{r.summary}</div>
                         <div class="s">
-                          {accessText(r)} · {Object.entries(r.responses).map(([s, d]) => `${s} ${d}`).join(' · ')}
+                          {accessText(r)} ·{' '}
+                          {Object.entries(r.responses)
+                            .map(([s, d]) => `${s} ${d}`)
+                            .join(' · ')}
                         </div>
                       </td>
                     </tr>

@@ -1,5 +1,5 @@
 export { createApp } from './app.js';
-export { composeDeps, type ComposeOptions } from './compose.js';
+export { type ComposeOptions, composeDeps } from './compose.js';
 export { ConfigError, loadConfig, type ServerConfig } from './config.js';
 export { createLogger } from './logger.js';
 export { ROUTES } from './routes/index.js';

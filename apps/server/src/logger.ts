@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 import pretty from 'pino-pretty';
 
 /**
@@ -9,8 +9,21 @@ import pretty from 'pino-pretty';
 export function createLogger(options: { level: string; pretty?: boolean }): Logger {
   const base = {
     level: options.level,
-    redact: { paths: ['authorization', 'token', '*.authorization', '*.token', 'apiKey', 'credential', 'verifiableCredential'], censor: '[redacted]' },
+    redact: {
+      paths: [
+        'authorization',
+        'token',
+        '*.authorization',
+        '*.token',
+        'apiKey',
+        'credential',
+        'verifiableCredential',
+      ],
+      censor: '[redacted]',
+    },
   };
   const usePretty = options.pretty ?? Boolean(process.stdout.isTTY);
-  return usePretty ? pino(base, pretty({ colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' })) : pino(base);
+  return usePretty
+    ? pino(base, pretty({ colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' }))
+    : pino(base);
 }

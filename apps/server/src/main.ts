@@ -14,7 +14,9 @@ let config: ServerConfig;
 try {
   config = loadConfig();
 } catch (e) {
-  process.stderr.write(`tessera-server: ${e instanceof ConfigError ? 'configuration' : 'error'}: ${(e as Error).message}\n`);
+  process.stderr.write(
+    `tessera-server: ${e instanceof ConfigError ? 'configuration' : 'error'}: ${(e as Error).message}\n`,
+  );
   process.exit(2);
 }
 
@@ -22,20 +24,12 @@ const logger = createLogger({ level: config.logLevel });
 const store = await openStore(config.databaseUrl);
 const demo = await ensureDemo(composeDeps({ store, logger, config }).app, config.dataDir);
 const server = await startServer(config, { logger, store });
-logger.info({ url: config.publicUrl, port: server.port, database: store.dialect, dataDir: config.dataDir }, 'listening');
+logger.info(
+  { url: config.publicUrl, port: server.port, database: store.dialect, dataDir: config.dataDir },
+  'listening',
+);
 
-const lines = [`\nTessera is running at ${config.publicUrl}  (API reference: ${config.publicUrl}/docs)`];
-if (demo) {
-  lines.push(
-    `Demo tenant "${demo.tenant.name}" (${demo.tenant.did})${demo.seeded ? ' was created' : ''}`,
-    `Demo API key (also in ${config.dataDir}/demo-api-key): ${demo.apiKey}`,
-    'Issue a credential:',
-    `  ${demoCurl(config.publicUrl, demo.apiKey, demo.achievementId)}`,
-  );
-}
-if (config.adminToken && config.dev) lines.push(`Operator token for POST /admin/tenants: ${config.dataDir}/admin-token`);
-process.stdout.write(`${lines.join('\n')}\n\n`);
-
+// Signal handlers go in before anything is printed: a supervisor may stop us as soon as it sees the URL.
 const shutdown = (signal: string) => {
   logger.info({ signal }, 'shutting down: finishing in-flight requests');
   const force = setTimeout(() => process.exit(1), 10_000);
@@ -50,3 +44,16 @@ const shutdown = (signal: string) => {
 };
 process.once('SIGINT', () => shutdown('SIGINT'));
 process.once('SIGTERM', () => shutdown('SIGTERM'));
+
+const lines = [`\nTessera is running at ${config.publicUrl}  (API reference: ${config.publicUrl}/docs)`];
+if (demo) {
+  lines.push(
+    `Demo tenant "${demo.tenant.name}" (${demo.tenant.did})${demo.seeded ? ' was created' : ''}`,
+    `Demo API key (also in ${config.dataDir}/demo-api-key): ${demo.apiKey}`,
+    'Issue a credential:',
+    `  ${demoCurl(config.publicUrl, demo.apiKey, demo.achievementId)}`,
+  );
+}
+if (config.adminToken && config.dev)
+  lines.push(`Operator token for POST /admin/tenants: ${config.dataDir}/admin-token`);
+process.stdout.write(`${lines.join('\n')}\n\n`);

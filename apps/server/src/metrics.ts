@@ -19,7 +19,10 @@ const labels = (l: Record<string, string>) =>
 
 export interface Metrics {
   observeRequest(method: string, route: string, status: number, seconds: number): void;
-  countVerification(kind: 'credential' | 'presentation', outcome: 'verified' | 'not_verified' | 'unusable'): void;
+  countVerification(
+    kind: 'credential' | 'presentation',
+    outcome: 'verified' | 'not_verified' | 'unusable',
+  ): void;
   countIssuance(format: string, replayed: boolean): void;
   render(): string;
 }
@@ -30,7 +33,10 @@ export function createMetrics(): Metrics {
   const verifications = new Map<string, { labels: Record<string, string>; value: number }>();
   const issuances = new Map<string, { labels: Record<string, string>; value: number }>();
 
-  const inc = (map: Map<string, { labels: Record<string, string>; value: number }>, l: Record<string, string>) => {
+  const inc = (
+    map: Map<string, { labels: Record<string, string>; value: number }>,
+    l: Record<string, string>,
+  ) => {
     const key = labels(l);
     const entry = map.get(key);
     if (entry) entry.value++;
@@ -43,7 +49,10 @@ export function createMetrics(): Metrics {
       inc(requests, l);
       const key = labels(l);
       let entry = latencies.get(key);
-      if (!entry) latencies.set(key, (entry = { labels: l, h: { counts: BUCKETS.map(() => 0), sum: 0, count: 0 } }));
+      if (!entry) {
+        entry = { labels: l, h: { counts: BUCKETS.map(() => 0), sum: 0, count: 0 } };
+        latencies.set(key, entry);
+      }
       const h = entry.h;
       BUCKETS.forEach((b, i) => {
         if (seconds <= b) h.counts[i]!++;
@@ -59,23 +68,35 @@ export function createMetrics(): Metrics {
     },
     render() {
       const out: string[] = [];
-      const counter = (name: string, help: string, map: Map<string, { labels: Record<string, string>; value: number }>) => {
+      const counter = (
+        name: string,
+        help: string,
+        map: Map<string, { labels: Record<string, string>; value: number }>,
+      ) => {
         out.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
         for (const { labels: l, value } of map.values()) out.push(`${name}${labels(l)} ${value}`);
       };
       counter('tessera_http_requests_total', 'HTTP requests by method, route template and status.', requests);
-      out.push('# HELP tessera_http_request_duration_seconds HTTP request latency by route template and status.');
+      out.push(
+        '# HELP tessera_http_request_duration_seconds HTTP request latency by route template and status.',
+      );
       out.push('# TYPE tessera_http_request_duration_seconds histogram');
       for (const { labels: l, h } of latencies.values()) {
         BUCKETS.forEach((b, i) => {
-          out.push(`tessera_http_request_duration_seconds_bucket${labels({ ...l, le: String(b) })} ${h.counts[i]}`);
+          out.push(
+            `tessera_http_request_duration_seconds_bucket${labels({ ...l, le: String(b) })} ${h.counts[i]}`,
+          );
         });
         out.push(`tessera_http_request_duration_seconds_bucket${labels({ ...l, le: '+Inf' })} ${h.count}`);
         out.push(`tessera_http_request_duration_seconds_sum${labels(l)} ${h.sum}`);
         out.push(`tessera_http_request_duration_seconds_count${labels(l)} ${h.count}`);
       }
       counter('tessera_verifications_total', 'Verifications by kind and outcome.', verifications);
-      counter('tessera_credentials_issued_total', 'Issue requests answered by proof format (replayed = Idempotency-Key replay).', issuances);
+      counter(
+        'tessera_credentials_issued_total',
+        'Issue requests answered by proof format (replayed = Idempotency-Key replay).',
+        issuances,
+      );
       return `${out.join('\n')}\n`;
     },
   };

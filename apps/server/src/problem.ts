@@ -17,7 +17,12 @@ const RETRY_AFTER: Partial<Record<ErrorCode, number>> = { UNAVAILABLE: 5 };
 /** `type` points at the code's entry on the API reference page, so every problem is documented. */
 export const problemType = (publicUrl: string, code: ErrorCode): string => `${publicUrl}/docs#${code}`;
 
-export function problemOf(publicUrl: string, error: TesseraError, extra: Record<string, unknown> = {}, status?: number): Problem {
+export function problemOf(
+  publicUrl: string,
+  error: TesseraError,
+  extra: Record<string, unknown> = {},
+  status?: number,
+): Problem {
   const info = ERROR_CODES[error.code];
   return {
     type: problemType(publicUrl, error.code),

@@ -11,11 +11,17 @@ const Scope = z.enum(['issue', 'status', 'admin', 'read']);
 
 export const IssueRequestSchema = z
   .object({
-    credential: JsonObject.describe('An unsigned OB 3.0 OpenBadgeCredential; its issuer is replaced by the tenant'),
+    credential: JsonObject.describe(
+      'An unsigned OB 3.0 OpenBadgeCredential; its issuer is replaced by the tenant',
+    ),
     options: z
       .object({
         format: z.enum(PROOF_FORMATS).optional().describe('Proof format (default eddsa-rdfc-2022)'),
-        achievementId: z.string().min(1).optional().describe("A tenant achievement id: its latest version becomes credentialSubject.achievement"),
+        achievementId: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('A tenant achievement id: its latest version becomes credentialSubject.achievement'),
       })
       .optional(),
   })
@@ -23,7 +29,9 @@ export const IssueRequestSchema = z
 
 export const VerifyCredentialRequestSchema = z
   .object({
-    verifiableCredential: z.union([z.string(), JsonObject]).describe('A secured credential: Data Integrity JSON or a compact vc+jwt'),
+    verifiableCredential: z
+      .union([z.string(), JsonObject])
+      .describe('A secured credential: Data Integrity JSON or a compact vc+jwt'),
     options: JsonObject.optional(),
   })
   .meta({ id: 'VerifyCredentialRequest' });
@@ -37,7 +45,12 @@ export const VerifyPresentationRequestSchema = z
 
 export const CreateTenantRequestSchema = z
   .object({
-    slug: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be 1-63 lowercase letters, digits or inner hyphens'),
+    slug: z
+      .string()
+      .regex(
+        /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
+        'must be 1-63 lowercase letters, digits or inner hyphens',
+      ),
     name: z.string().trim().min(1).max(200),
     url: z.url().optional(),
     email: z.email().optional(),

@@ -1,5 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Store } from '@tessera/app';
 import { openStore } from '@tessera/store';
@@ -32,7 +32,9 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const deps = composeDeps({ store, logger, config });
   const app = createApp(deps);
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server));
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
+      resolve(s as Server),
+    );
     s.once('error', reject);
   });
   // Idle keep-alive sockets must not hold shutdown open.

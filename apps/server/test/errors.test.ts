@@ -9,10 +9,17 @@ afterEach(async () => {
   h = undefined;
 });
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are inspected loosely in tests
 const expectProblem = (r: { status: number; body: any; res: Response }, status: number, code: string) => {
   expect(r.status).toBe(status);
   expect(r.res.headers.get('content-type')).toBe('application/problem+json');
-  expect(r.body).toMatchObject({ status, code, title: expect.any(String), detail: expect.any(String), type: expect.stringContaining(`#${code}`) });
+  expect(r.body).toMatchObject({
+    status,
+    code,
+    title: expect.any(String),
+    detail: expect.any(String),
+    type: expect.stringContaining(`#${code}`),
+  });
 };
 
 describe('authentication and scopes', () => {
@@ -20,14 +27,22 @@ describe('authentication and scopes', () => {
     h = await createHarness();
     expectProblem(await h.json('GET', '/achievements'), 401, 'AUTH_MISSING');
     expectProblem(await h.json('GET', '/achievements', { key: 'nonsense' }), 401, 'AUTH_MISSING');
-    expectProblem(await h.json('GET', '/achievements', { key: `tsk_0123456789abcdef_${'A'.repeat(43)}` }), 401, 'AUTH_MISSING');
+    expectProblem(
+      await h.json('GET', '/achievements', { key: `tsk_0123456789abcdef_${'A'.repeat(43)}` }),
+      401,
+      'AUTH_MISSING',
+    );
   });
 
   it('answers 403 AUTH_FORBIDDEN for a valid key that lacks the scope', async () => {
     h = await createHarness();
     const lab = await h.tenant('lab');
     const readOnly = await h.keyWith(lab.key, ['read']);
-    expectProblem(await h.json('POST', '/credentials/issue', { key: readOnly, body: { credential: sampleCredential() } }), 403, 'AUTH_FORBIDDEN');
+    expectProblem(
+      await h.json('POST', '/credentials/issue', { key: readOnly, body: { credential: sampleCredential() } }),
+      403,
+      'AUTH_FORBIDDEN',
+    );
     expectProblem(await h.json('POST', '/keys/rotate', { key: readOnly }), 403, 'AUTH_FORBIDDEN');
     const issueOnly = await h.keyWith(lab.key, ['issue']);
     expectProblem(await h.json('GET', '/achievements', { key: issueOnly }), 403, 'AUTH_FORBIDDEN');
@@ -36,16 +51,28 @@ describe('authentication and scopes', () => {
   it('answers 401 for tenant creation without the operator token, and with a tenant admin key', async () => {
     h = await createHarness();
     const lab = await h.tenant('lab');
-    expectProblem(await h.json('POST', '/admin/tenants', { body: { slug: 'x', name: 'X' } }), 401, 'AUTH_MISSING');
-    expectProblem(await h.json('POST', '/admin/tenants', { key: lab.key, body: { slug: 'x', name: 'X' } }), 401, 'AUTH_MISSING');
-    expect((await h.json('POST', '/admin/tenants', { key: ADMIN_TOKEN, body: { slug: 'x', name: 'X' } })).status).toBe(201);
+    expectProblem(
+      await h.json('POST', '/admin/tenants', { body: { slug: 'x', name: 'X' } }),
+      401,
+      'AUTH_MISSING',
+    );
+    expectProblem(
+      await h.json('POST', '/admin/tenants', { key: lab.key, body: { slug: 'x', name: 'X' } }),
+      401,
+      'AUTH_MISSING',
+    );
+    expect(
+      (await h.json('POST', '/admin/tenants', { key: ADMIN_TOKEN, body: { slug: 'x', name: 'X' } })).status,
+    ).toBe(201);
   });
 });
 
 describe('request bodies', () => {
   it('answers 413 INPUT_TOO_LARGE over the body limit', async () => {
     h = await createHarness({ bodyLimitBytes: 4096 });
-    const r = await h.json('POST', '/credentials/verify', { body: { verifiableCredential: 'x'.repeat(5000) } });
+    const r = await h.json('POST', '/credentials/verify', {
+      body: { verifiableCredential: 'x'.repeat(5000) },
+    });
     expectProblem(r, 413, 'INPUT_TOO_LARGE');
   });
 
@@ -58,7 +85,11 @@ describe('request bodies', () => {
         controller.close();
       },
     });
-    const res = await h.app.request('http://localhost/credentials/verify', { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
+    const res = await h.app.request('http://localhost/credentials/verify', {
+      method: 'POST',
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
     expect(res.status).toBe(413);
   });
 
@@ -73,7 +104,11 @@ describe('request bodies', () => {
 
   it('answers 400 JSON_INVALID for malformed JSON and for an empty body', async () => {
     h = await createHarness();
-    expectProblem(await h.json('POST', '/credentials/verify', { raw: '{"verifiableCredential":' }), 400, 'JSON_INVALID');
+    expectProblem(
+      await h.json('POST', '/credentials/verify', { raw: '{"verifiableCredential":' }),
+      400,
+      'JSON_INVALID',
+    );
     expectProblem(await h.json('POST', '/credentials/verify', { raw: '' }), 400, 'JSON_INVALID');
   });
 });
@@ -99,7 +134,8 @@ describe('rate limit', () => {
     h = await createHarness({ rateLimitPerMinute: 5 });
     const lab = await h.tenant('lab');
     const other = await h.tenant('other');
-    for (let i = 0; i < 5; i++) expect((await h.call('GET', '/achievements', { key: lab.key })).status).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect((await h.call('GET', '/achievements', { key: lab.key })).status).toBe(200);
     const r = await h.json('GET', '/achievements', { key: lab.key });
     expectProblem(r, 429, 'RATE_LIMITED');
     expect(Number(r.res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
@@ -115,12 +151,18 @@ describe('store outage', () => {
         const value = Reflect.get(target, prop, receiver);
         if (prop === 'ping' || prop === 'tenants' || prop === 'apiKeys') {
           if (typeof value === 'function') {
-            return (...args: unknown[]) => (state.down ? Promise.reject(new TesseraError('UNAVAILABLE', 'database unreachable')) : value.apply(target, args));
+            return (...args: unknown[]) =>
+              state.down
+                ? Promise.reject(new TesseraError('UNAVAILABLE', 'database unreachable'))
+                : value.apply(target, args);
           }
           return new Proxy(value as object, {
             get(t, p) {
               const f = Reflect.get(t, p);
-              return (...args: unknown[]) => (state.down ? Promise.reject(new TesseraError('UNAVAILABLE', 'database unreachable')) : f.apply(t, args));
+              return (...args: unknown[]) =>
+                state.down
+                  ? Promise.reject(new TesseraError('UNAVAILABLE', 'database unreachable'))
+                  : f.apply(t, args);
             },
           });
         }

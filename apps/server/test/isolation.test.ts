@@ -31,8 +31,13 @@ beforeAll(async () => {
   a = await h.tenant('tenant-a');
   b = await h.tenant('tenant-b');
   ids.achievement = (await h.json('POST', '/achievements', { key: a.key, body: ACHIEVEMENT })).body.id;
-  ids.apiKey = (await h.json('POST', '/api-keys', { key: a.key, body: { name: 'a-reader', scopes: ['read'] } })).body.id;
-  const issued = await h.json('POST', '/credentials/issue', { key: a.key, body: { credential: sampleCredential(), options: { format: 'eddsa-jcs-2022' } } });
+  ids.apiKey = (
+    await h.json('POST', '/api-keys', { key: a.key, body: { name: 'a-reader', scopes: ['read'] } })
+  ).body.id;
+  const issued = await h.json('POST', '/credentials/issue', {
+    key: a.key,
+    body: { credential: sampleCredential(), options: { format: 'eddsa-jcs-2022' } },
+  });
   ids.credential = (issued.body.verifiableCredential.id as string).slice('urn:uuid:'.length);
 });
 afterAll(() => h.close());
@@ -52,7 +57,10 @@ describe('tenant isolation (from the route table)', () => {
       const path = route.path.replace(`:${param}`, ids[resource]);
       const before = await snapshot(a.id);
       const body = route.body ? (BODIES[route.path] ?? {}) : undefined;
-      const r = await h.json(route.method.toUpperCase(), path, { key: b.key, ...(body !== undefined ? { body } : {}) });
+      const r = await h.json(route.method.toUpperCase(), path, {
+        key: b.key,
+        ...(body !== undefined ? { body } : {}),
+      });
       expect(r.status).toBe(404);
       expect(r.body.code).toBe('NOT_FOUND');
       expect(await snapshot(a.id)).toBe(before);
@@ -63,13 +71,18 @@ describe('tenant isolation (from the route table)', () => {
 
   it("answers 404 when a tenant issues with another tenant's achievementId", async () => {
     const before = await snapshot(a.id);
-    const r = await h.json('POST', '/credentials/issue', { key: b.key, body: { credential: sampleCredential(), options: { achievementId: ids.achievement } } });
+    const r = await h.json('POST', '/credentials/issue', {
+      key: b.key,
+      body: { credential: sampleCredential(), options: { achievementId: ids.achievement } },
+    });
     expect(r.status).toBe(404);
     expect(await snapshot(a.id)).toBe(before);
   });
 
   it("lists only the caller's own rows", async () => {
-    const lists = await Promise.all(['/achievements', '/api-keys', '/keys'].map((p) => h.json('GET', p, { key: b.key })));
+    const lists = await Promise.all(
+      ['/achievements', '/api-keys', '/keys'].map((p) => h.json('GET', p, { key: b.key })),
+    );
     const text = JSON.stringify(lists.map((l) => l.body));
     expect(text).not.toContain(ids.achievement);
     expect(text).not.toContain(ids.apiKey);

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +32,13 @@ describe('a real listening server', () => {
   it('issues over a socket on an ephemeral port and verifies the result through its own did:web', async () => {
     const port = await freePort();
     const dir = tempDir();
-    const config = loadConfig({ PORT: String(port), HOST: '127.0.0.1', TESSERA_DATA_DIR: dir, TESSERA_ADMIN_TOKEN: ADMIN_TOKEN, TESSERA_DEV: '1' });
+    const config = loadConfig({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      TESSERA_DATA_DIR: dir,
+      TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
+      TESSERA_DEV: '1',
+    });
     const server = await startServer(config, { logger: pino({ level: 'silent' }) });
     try {
       const post = (path: string, body: unknown, key?: string) =>
@@ -41,14 +47,24 @@ describe('a real listening server', () => {
           headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
           body: JSON.stringify(body),
         });
-      const created = await (await post('/admin/tenants', { slug: 'sock', name: 'Socket Lab' }, ADMIN_TOKEN)).json();
-      const issued = await post('/credentials/issue', { credential: sampleCredential(), options: { format: 'eddsa-rdfc-2022' } }, created.apiKey.token);
+      const created = await (
+        await post('/admin/tenants', { slug: 'sock', name: 'Socket Lab' }, ADMIN_TOKEN)
+      ).json();
+      const issued = await post(
+        '/credentials/issue',
+        { credential: sampleCredential(), options: { format: 'eddsa-rdfc-2022' } },
+        created.apiKey.token,
+      );
       expect(issued.status).toBe(201);
       const { verifiableCredential } = await issued.json();
       const verified = await post('/credentials/verify', { verifiableCredential });
       expect(verified.status).toBe(200);
       expect((await verified.json()).issuer).toBe(`did:web:localhost%3A${port}:tenants:sock`);
-      const big = await fetch(`${server.url}/credentials/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(1_100_000) });
+      const big = await fetch(`${server.url}/credentials/verify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: 'x'.repeat(1_100_000),
+      });
       expect(big.status).toBe(413);
     } finally {
       await server.close();
@@ -61,7 +77,10 @@ const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 /** Runs the `npm start` entry point until it prints its curl line; returns the output and the process. */
 function startMain(env: Record<string, string>): Promise<{ child: ChildProcess; out: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env, NODE_ENV: 'development' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN], {
+      env: { ...process.env, ...env, NODE_ENV: 'development' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`main did not start:\n${out}`)), 20_000);
     const onData = (chunk: Buffer) => {
@@ -79,7 +98,7 @@ function startMain(env: Record<string, string>): Promise<{ child: ChildProcess; 
 
 const stop = (child: ChildProcess) =>
   new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => resolve(code));
+    child.once('exit', (code, signal) => resolve(code ?? (signal as unknown as number)));
     child.kill('SIGTERM');
   });
 
@@ -99,11 +118,21 @@ describe('the npm start entry point (dist/main.js, built by tsc -b)', () => {
     const issued = await fetch(`${base}/credentials/issue`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: JSON.stringify({ credential: { ...sampleCredential(), credentialSubject: { id: 'did:example:holder', type: ['AchievementSubject'] } }, options: { format: 'vc-jwt', achievementId } }),
+      body: JSON.stringify({
+        credential: {
+          ...sampleCredential(),
+          credentialSubject: { id: 'did:example:holder', type: ['AchievementSubject'] },
+        },
+        options: { format: 'vc-jwt', achievementId },
+      }),
     });
     expect(issued.status).toBe(201);
     const { verifiableCredential } = await issued.json();
-    const verified = await fetch(`${base}/credentials/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ verifiableCredential }) });
+    const verified = await fetch(`${base}/credentials/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ verifiableCredential }),
+    });
     expect(verified.status).toBe(200);
     expect(await stop(first.child)).toBe(0);
 
@@ -114,7 +143,10 @@ describe('the npm start entry point (dist/main.js, built by tsc -b)', () => {
   });
 
   it('exits with code 2 and one clear line on bad configuration', async () => {
-    const child = spawn(process.execPath, [MAIN], { env: { ...process.env, PORT: 'eighty', TESSERA_DATA_DIR: tempDir() }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN], {
+      env: { ...process.env, PORT: 'eighty', TESSERA_DATA_DIR: tempDir() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (c: Buffer) => {
       err += c.toString();

@@ -12,7 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const issue = (body: unknown, headers: Record<string, string> = {}) => h.json('POST', '/credentials/issue', { key: lab.key, body, headers });
+const issue = (body: unknown, headers: Record<string, string> = {}) =>
+  h.json('POST', '/credentials/issue', { key: lab.key, body, headers });
 
 describe('POST /credentials/issue', () => {
   for (const format of ['eddsa-rdfc-2022', 'eddsa-jcs-2022', 'vc-jwt'] as const) {
@@ -43,7 +44,10 @@ describe('POST /credentials/issue', () => {
   });
 
   it("replaces the request's issuer with the tenant's Profile", async () => {
-    const issued = await issue({ credential: sampleCredential({ issuer: 'https://impostor.example/issuer' }), options: { format: 'eddsa-jcs-2022' } });
+    const issued = await issue({
+      credential: sampleCredential({ issuer: 'https://impostor.example/issuer' }),
+      options: { format: 'eddsa-jcs-2022' },
+    });
     expect(issued.status).toBe(201);
     expect(issued.body.verifiableCredential.issuer.id).toBe(lab.did);
     expect(issued.body.verifiableCredential.issuer.name).toBe('Lab lab');
@@ -76,13 +80,22 @@ describe('POST /credentials/issue', () => {
   });
 
   it('embeds the latest version of a tenant achievement named by options.achievementId', async () => {
-    const created = await h.json('POST', '/achievements', { key: lab.key, body: { name: 'Probe comp', description: 'd', criteria: { narrative: 'n' } } });
+    const created = await h.json('POST', '/achievements', {
+      key: lab.key,
+      body: { name: 'Probe comp', description: 'd', criteria: { narrative: 'n' } },
+    });
     const credential = sampleCredential();
     (credential.credentialSubject as Record<string, unknown>).achievement = undefined;
-    const r = await issue({ credential: JSON.parse(JSON.stringify(credential)), options: { format: 'eddsa-jcs-2022', achievementId: created.body.id } });
+    const r = await issue({
+      credential: JSON.parse(JSON.stringify(credential)),
+      options: { format: 'eddsa-jcs-2022', achievementId: created.body.id },
+    });
     expect(r.status).toBe(201);
     expect(r.body.verifiableCredential.credentialSubject.achievement.id).toBe(created.body.achievement.id);
-    const missing = await issue({ credential: sampleCredential(), options: { achievementId: '01900000-0000-7000-8000-000000000000' } });
+    const missing = await issue({
+      credential: sampleCredential(),
+      options: { achievementId: '01900000-0000-7000-8000-000000000000' },
+    });
     expect(missing.status).toBe(404);
     expect(missing.body.code).toBe('NOT_FOUND');
   });
@@ -103,9 +116,15 @@ describe('Idempotency-Key', () => {
   });
 
   it('answers 409 CONFLICT when the same key comes with a different body, issuing nothing', async () => {
-    await issue({ credential: sampleCredential(), options: { format: 'vc-jwt' } }, { 'idempotency-key': 'retry-2' });
+    await issue(
+      { credential: sampleCredential(), options: { format: 'vc-jwt' } },
+      { 'idempotency-key': 'retry-2' },
+    );
     const before = await h.store.credentials.count(lab.id);
-    const r = await issue({ credential: sampleCredential({ name: 'Other' }), options: { format: 'vc-jwt' } }, { 'idempotency-key': 'retry-2' });
+    const r = await issue(
+      { credential: sampleCredential({ name: 'Other' }), options: { format: 'vc-jwt' } },
+      { 'idempotency-key': 'retry-2' },
+    );
     expect(r.status).toBe(409);
     expect(r.body.code).toBe('CONFLICT');
     expect(await h.store.credentials.count(lab.id)).toBe(before);
@@ -114,7 +133,10 @@ describe('Idempotency-Key', () => {
   it('issues once when two identical requests race', async () => {
     const body = { credential: sampleCredential(), options: { format: 'eddsa-jcs-2022' } };
     const before = await h.store.credentials.count(lab.id);
-    const [a, b] = await Promise.all([issue(body, { 'idempotency-key': 'race' }), issue(body, { 'idempotency-key': 'race' })]);
+    const [a, b] = await Promise.all([
+      issue(body, { 'idempotency-key': 'race' }),
+      issue(body, { 'idempotency-key': 'race' }),
+    ]);
     expect(a.body.verifiableCredential.id).toBe(b.body.verifiableCredential.id);
     expect(await h.store.credentials.count(lab.id)).toBe(before + 1);
   });
@@ -152,7 +174,9 @@ describe('POST /credentials/verify', () => {
 
   it('needs no API key (verification is public)', async () => {
     const issued = await issue({ credential: sampleCredential(), options: { format: 'vc-jwt' } });
-    const r = await h.call('POST', '/credentials/verify', { body: { verifiableCredential: issued.body.verifiableCredential } });
+    const r = await h.call('POST', '/credentials/verify', {
+      body: { verifiableCredential: issued.body.verifiableCredential },
+    });
     expect(r.status).toBe(200);
   });
 });
@@ -161,18 +185,42 @@ describe('POST /presentations/verify', () => {
   it('answers 200 for a holder-signed presentation with the expected challenge and domain, 422 for another challenge', async () => {
     const crypto = createNodeCrypto();
     const holder = await generateDidKey(crypto);
-    const issued = await issue({ credential: sampleCredential({ credentialSubject: { id: holder.controller, type: ['AchievementSubject'], achievement: (sampleCredential().credentialSubject as Record<string, unknown>).achievement } }), options: { format: 'eddsa-jcs-2022' } });
-    const vp = await createPresentation({ crypto }, { key: holder, credentials: [issued.body.verifiableCredential], challenge: 'c-123', domain: 'employer.example', cryptosuite: 'eddsa-jcs-2022' });
-    const ok = await h.json('POST', '/presentations/verify', { body: { verifiablePresentation: vp, options: { challenge: 'c-123', domain: 'employer.example' } } });
+    const issued = await issue({
+      credential: sampleCredential({
+        credentialSubject: {
+          id: holder.controller,
+          type: ['AchievementSubject'],
+          achievement: (sampleCredential().credentialSubject as Record<string, unknown>).achievement,
+        },
+      }),
+      options: { format: 'eddsa-jcs-2022' },
+    });
+    const vp = await createPresentation(
+      { crypto },
+      {
+        key: holder,
+        credentials: [issued.body.verifiableCredential],
+        challenge: 'c-123',
+        domain: 'employer.example',
+        cryptosuite: 'eddsa-jcs-2022',
+      },
+    );
+    const ok = await h.json('POST', '/presentations/verify', {
+      body: { verifiablePresentation: vp, options: { challenge: 'c-123', domain: 'employer.example' } },
+    });
     expect(ok.status).toBe(200);
     expect(ok.body.verified).toBe(true);
-    const bad = await h.json('POST', '/presentations/verify', { body: { verifiablePresentation: vp, options: { challenge: 'other', domain: 'employer.example' } } });
+    const bad = await h.json('POST', '/presentations/verify', {
+      body: { verifiablePresentation: vp, options: { challenge: 'other', domain: 'employer.example' } },
+    });
     expect(bad.status).toBe(422);
     expect(bad.body.code).toBe('PRESENTATION_CHALLENGE_MISMATCH');
   });
 
   it('answers 400 when options.challenge is missing', async () => {
-    const r = await h.json('POST', '/presentations/verify', { body: { verifiablePresentation: {}, options: { domain: 'x' } } });
+    const r = await h.json('POST', '/presentations/verify', {
+      body: { verifiablePresentation: {}, options: { domain: 'x' } },
+    });
     expect(r.status).toBe(400);
     expect(r.body.errors[0].pointer).toBe('/options/challenge');
   });

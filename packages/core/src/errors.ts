@@ -71,6 +71,7 @@ export const ERROR_CODES = {
   AUTH_MISSING: code(401, 2, 'Authentication is required'),
   AUTH_FORBIDDEN: code(403, 2, 'The credentials used lack the required scope'),
   NOT_FOUND: code(404, 2, 'Not found'),
+  METHOD_NOT_ALLOWED: code(405, 2, 'The resource does not support this method'),
   CONFLICT: code(409, 2, 'The request conflicts with the current state'),
   RATE_LIMITED: code(429, 3, 'Too many requests'),
   UNAVAILABLE: code(503, 3, 'The service is temporarily unavailable'),

@@ -2,7 +2,15 @@ import { TesseraError } from '@tessera/core';
 
 /** PostgreSQL SQLSTATEs and Node socket errors that mean "the database is not reachable now". */
 const PG_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '53300', '40001', '40P01']);
-const NET_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const NET_UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 const SQLITE_UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|CANTOPEN|IOERR|FULL|NOMEM|PROTOCOL)/;
 
 function codeOf(e: unknown): string | undefined {
@@ -30,7 +38,8 @@ export function toStoreError(e: unknown, what: string): TesseraError {
     return new TesseraError('INPUT_INVALID', `${what}: ${message}`, { cause: e });
   }
   if (
-    (code !== undefined && (PG_UNAVAILABLE.has(code) || code.startsWith('08') || NET_UNAVAILABLE.has(code))) ||
+    (code !== undefined &&
+      (PG_UNAVAILABLE.has(code) || code.startsWith('08') || NET_UNAVAILABLE.has(code))) ||
     (code !== undefined && SQLITE_UNAVAILABLE.test(code)) ||
     /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|the database connection is not open|pool.*(ended|end)/i.test(
       message,

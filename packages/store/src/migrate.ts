@@ -1,5 +1,6 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { TesseraError } from '@tessera/core';
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { toStoreError } from './errors.js';
 import { initialMigration } from './migrations/0001-initial.js';
 import type { StoreDialect } from './schema.js';
 
@@ -18,7 +19,10 @@ export interface MigrateOptions {
  * The one ordered list of migrations. Static (no directory scan) so it survives bundling and
  * runs the same from `src` and `dist`. Names sort in application order; never rename one.
  */
-export function createMigrationProvider(dialect: StoreDialect, appRole = DEFAULT_APP_ROLE): MigrationProvider {
+export function createMigrationProvider(
+  dialect: StoreDialect,
+  appRole = DEFAULT_APP_ROLE,
+): MigrationProvider {
   assertIdentifier(appRole, 'role');
   const migrations: Record<string, Migration> = {
     '0001-initial': initialMigration(dialect, appRole),
@@ -28,7 +32,10 @@ export function createMigrationProvider(dialect: StoreDialect, appRole = DEFAULT
 
 export function assertIdentifier(name: string, what: string): void {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
-    throw new TesseraError('INPUT_INVALID', `the ${what} name ${JSON.stringify(name)} is not a plain lower-case identifier`);
+    throw new TesseraError(
+      'INPUT_INVALID',
+      `the ${what} name ${JSON.stringify(name)} is not a plain lower-case identifier`,
+    );
   }
 }
 
@@ -49,8 +56,8 @@ export async function migrateToLatest(
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    const message = error instanceof Error ? error.message : String(error);
-    throw new TesseraError('INTERNAL', `migration ${failed} failed: ${message}`, { cause: error });
+    // A refused connection stays UNAVAILABLE (retry later); anything else is INTERNAL.
+    throw toStoreError(error, `migration ${failed}`);
   }
   return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -5,7 +5,9 @@ import { openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 
 export type OpenStoreOptions = SqliteStoreOptions & PostgresStoreOptions;
 
-export type StoreLocation = { readonly dialect: 'sqlite'; readonly path: string } | { readonly dialect: 'postgres'; readonly url: string };
+export type StoreLocation =
+  | { readonly dialect: 'sqlite'; readonly path: string }
+  | { readonly dialect: 'postgres'; readonly url: string };
 
 /**
  * Reads a database URL: `sqlite:<path>` (relative or absolute; `sqlite::memory:` for a
@@ -19,7 +21,10 @@ export function parseStoreUrl(url: string): StoreLocation {
     return { dialect: 'sqlite', path };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return { dialect: 'postgres', url };
-  throw new TesseraError('INPUT_INVALID', 'the database URL must start with sqlite:, postgres:// or postgresql://');
+  throw new TesseraError(
+    'INPUT_INVALID',
+    'the database URL must start with sqlite:, postgres:// or postgresql://',
+  );
 }
 
 /** Opens the store a URL names, migrating it first unless `migrate: false`. */
@@ -31,7 +36,10 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
 }
 
 /** `tessera migrate`: applies pending migrations and closes the database again. */
-export async function migrateDatabase(url: string, options: Omit<OpenStoreOptions, 'migrate'> = {}): Promise<void> {
+export async function migrateDatabase(
+  url: string,
+  options: Omit<OpenStoreOptions, 'migrate'> = {},
+): Promise<void> {
   const store = await openStore(url, { ...options, migrate: true });
   await store.close();
 }

@@ -21,12 +21,32 @@ export interface PostgresStoreOptions {
   readonly connectTimeoutMs?: number;
 }
 
-function createPool(url: string, max: number, connectTimeoutMs: number): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: connectTimeoutMs });
+function createPool(
+  url: string,
+  max: number,
+  connectTimeoutMs: number,
+  settings: Record<string, string>,
+): pg.Pool {
+  // Session settings travel in the startup packet (`-c name=value`), so a connection is never
+  // handed out before they apply and no extra round trip is needed.
+  const options = Object.entries(settings)
+    .map(([name, value]) => `-c ${name}=${value}`)
+    .join(' ');
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    connectionTimeoutMillis: connectTimeoutMs,
+    ...(options === '' ? {} : { options }),
+  });
   // An idle client whose backend dies (restart, pg_terminate_backend) emits 'error' on the
   // pool; unhandled it would crash the process. The pool drops that client and the next
   // query opens a new connection, which is how the service recovers without a restart.
   pool.on('error', () => {});
+  // A checked-out client whose backend dies emits 'error' too; the query in flight already
+  // rejects (and is mapped to UNAVAILABLE), so the event itself needs no further handling.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return pool;
 }
 
@@ -36,23 +56,22 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   assertIdentifier(appRole, 'role');
   if (options.schema !== undefined) assertIdentifier(options.schema, 'schema');
   const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
-  const searchPath = options.schema === undefined ? undefined : sql`set search_path to ${sql.id(options.schema)}`;
+  const pathSetting: Record<string, string> =
+    options.schema === undefined ? {} : { search_path: options.schema };
 
   if (options.migrate !== false) {
+    if (options.schema !== undefined) await createSchema(url, options.schema, connectTimeoutMs);
     // Migrations run as the owner on their own short-lived connection: the application pool
     // never holds owner rights.
     const owner = new Kysely<Database>({
-      dialect: new PostgresDialect({
-        pool: createPool(url, 1, connectTimeoutMs),
-        onCreateConnection: async (conn) => {
-          if (options.schema === undefined) return;
-          await conn.executeQuery(sql`create schema if not exists ${sql.id(options.schema)}`.compile(owner));
-          await conn.executeQuery(searchPath!.compile(owner));
-        },
-      }),
+      dialect: new PostgresDialect({ pool: createPool(url, 1, connectTimeoutMs, pathSetting) }),
     });
     try {
-      await migrateToLatest(owner, { dialect: 'postgres', appRole, ...(options.schema === undefined ? {} : { schema: options.schema }) });
+      await migrateToLatest(owner, {
+        dialect: 'postgres',
+        appRole,
+        ...(options.schema === undefined ? {} : { schema: options.schema }),
+      });
     } catch (e) {
       throw toStoreError(e, 'migrate PostgreSQL database');
     } finally {
@@ -60,14 +79,14 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     }
   }
 
-  const db: Kysely<Database> = new Kysely<Database>({
+  // Every pooled connection is the non-owner role from its first statement: RLS applies to all
+  // it does, and owner rights are never one forgotten SET ROLE away.
+  const db = new Kysely<Database>({
     dialect: new PostgresDialect({
-      pool: createPool(url, options.maxConnections ?? 10, connectTimeoutMs),
-      // Every pooled connection drops to the non-owner role once: RLS applies to all it does.
-      onCreateConnection: async (conn) => {
-        if (searchPath !== undefined) await conn.executeQuery(searchPath.compile(db));
-        await conn.executeQuery(sql`set role ${sql.id(appRole)}`.compile(db));
-      },
+      pool: createPool(url, options.maxConnections ?? 10, connectTimeoutMs, {
+        ...pathSetting,
+        role: appRole,
+      }),
     }),
   });
 
@@ -94,7 +113,10 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   return {
     dialect: 'postgres',
     ...createRepositories(direct),
-    async transaction<T>(fn: (tx: Repositories) => Promise<T>, txOptions: { tenantId?: string } = {}): Promise<T> {
+    async transaction<T>(
+      fn: (tx: Repositories) => Promise<T>,
+      txOptions: { tenantId?: string } = {},
+    ): Promise<T> {
       checkOpen();
       assertOutsideTransaction();
       let failedInside: { error: unknown } | undefined;
@@ -146,4 +168,20 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       await db.destroy();
     },
   };
+}
+
+/** Creates the schema if missing; two processes racing to create it both succeed. */
+async function createSchema(url: string, schema: string, connectTimeoutMs: number): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query(`create schema if not exists "${schema}"`);
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    // 23505/42P06: a concurrent `create schema if not exists` won the race.
+    if (code !== '23505' && code !== '42P06') throw toStoreError(e, `create schema ${schema}`);
+  } finally {
+    await client.end().catch(() => {});
+  }
 }

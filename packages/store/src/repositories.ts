@@ -22,7 +22,11 @@ export async function setTenant(db: Kysely<Database>, tenantId: string): Promise
 
 /** Every port method, written once against a Runner. Errors leave as TesseraErrors. */
 export function createRepositories(runner: Runner): Repositories {
-  const run = async <T>(what: string, tenantId: string | undefined, fn: (db: Kysely<Database>) => Promise<T>) => {
+  const run = async <T>(
+    what: string,
+    tenantId: string | undefined,
+    fn: (db: Kysely<Database>) => Promise<T>,
+  ) => {
     try {
       return await runner.run(tenantId, fn);
     } catch (e) {
@@ -49,7 +53,12 @@ export function createRepositories(runner: Runner): Repositories {
         }),
       list: () =>
         run('list tenants', undefined, async (db) => {
-          const all = await db.selectFrom('tenants').selectAll().orderBy('created_at').orderBy('id').execute();
+          const all = await db
+            .selectFrom('tenants')
+            .selectAll()
+            .orderBy('created_at')
+            .orderBy('id')
+            .execute();
           return all.map(rows.tenantFromRow);
         }),
     },
@@ -156,7 +165,8 @@ export function createRepositories(runner: Runner): Repositories {
           // one narrow door through RLS (exact prefix, one row).
           const row =
             runner.dialect === 'postgres'
-              ? (await sql<ApiKeysTable>`select * from tessera_api_key_by_prefix(${prefix})`.execute(db)).rows[0]
+              ? (await sql<ApiKeysTable>`select * from tessera_api_key_by_prefix(${prefix})`.execute(db))
+                  .rows[0]
               : await db.selectFrom('api_keys').selectAll().where('prefix', '=', prefix).executeTakeFirst();
           return row && rows.apiKeyFromRow(row);
         }),

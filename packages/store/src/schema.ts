@@ -79,6 +79,12 @@ export interface Database {
 }
 
 /** Tables that carry `tenant_id` and, on PostgreSQL, row-level security. */
-export const TENANT_SCOPED_TABLES = ['issuer_keys', 'achievements', 'api_keys', 'credentials', 'idempotency'] as const;
+export const TENANT_SCOPED_TABLES = [
+  'issuer_keys',
+  'achievements',
+  'api_keys',
+  'credentials',
+  'idempotency',
+] as const;
 
 export type StoreDialect = 'sqlite' | 'postgres';

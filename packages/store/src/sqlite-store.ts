@@ -55,7 +55,10 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
     raw.pragma('foreign_keys = ON');
     raw.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   } catch (e) {
-    throw toStoreError(e, `open SQLite database ${path}`);
+    // Whatever stops the file from opening (missing directory, permissions, corruption), the
+    // database is not reachable: the server's readiness check reports that as UNAVAILABLE.
+    const message = e instanceof Error ? e.message : String(e);
+    throw new TesseraError('UNAVAILABLE', `cannot open SQLite database ${path}: ${message}`, { cause: e });
   }
   // Kysely's SqliteDialect has exactly one connection behind a mutex: a transaction holds it
   // from BEGIN to COMMIT, so no other caller's statement can run inside it.
@@ -110,7 +113,8 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
               pending.reject(e);
               // Some errors (I/O, disk full) make SQLite roll the whole transaction back: then
               // every member of the batch is lost and must not be acknowledged.
-              if (!raw.inTransaction) throw new TesseraError('UNAVAILABLE', 'SQLite rolled the transaction back');
+              if (!raw.inTransaction)
+                throw new TesseraError('UNAVAILABLE', 'SQLite rolled the transaction back');
               await sql`rollback to member`.execute(conn);
               await sql`release member`.execute(conn);
             }

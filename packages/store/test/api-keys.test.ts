@@ -40,6 +40,9 @@ describeContract('ApiKeyRepository', ({ store }) => {
     expect((await store().apiKeys.byPrefix(key.prefix))?.revokedAt).toBeUndefined();
     expect(await store().apiKeys.revoke(owner.id, key.id, '2026-01-01T00:00:00.000Z')).toBe(true);
     expect(await store().apiKeys.revoke(owner.id, key.id, '2026-03-01T00:00:00.000Z')).toBe(false);
-    expect(await store().apiKeys.byPrefix(key.prefix)).toStrictEqual({ ...key, revokedAt: '2026-01-01T00:00:00.000Z' });
+    expect(await store().apiKeys.byPrefix(key.prefix)).toStrictEqual({
+      ...key,
+      revokedAt: '2026-01-01T00:00:00.000Z',
+    });
   });
 });

@@ -36,7 +36,9 @@ describeContract('CredentialRepository', ({ store }) => {
     const t = await seedTenant(store());
     const c = aCredential(t.id);
     await store().credentials.insert(c);
-    await expect(store().credentials.insert({ ...c, document: '{}' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(store().credentials.insert({ ...c, document: '{}' })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
     expect((await store().credentials.byId(t.id, c.id))?.document).toBe(c.document);
   });
 

@@ -6,7 +6,13 @@ describeContract('IdempotencyRepository', ({ store }) => {
     const t = await seedTenant(store());
     const c = aCredential(t.id);
     await store().credentials.insert(c);
-    const record = { tenantId: t.id, key: 'k-1', requestHash: 'ab'.repeat(32), credentialId: c.id, createdAt: c.issuedAt };
+    const record = {
+      tenantId: t.id,
+      key: 'k-1',
+      requestHash: 'ab'.repeat(32),
+      credentialId: c.id,
+      createdAt: c.issuedAt,
+    };
     await store().idempotency.insert(record);
     expect(await store().idempotency.get(t.id, 'k-1')).toStrictEqual(record);
     expect(await store().idempotency.get(t.id, 'k-2')).toBeUndefined();
@@ -26,23 +32,41 @@ describeContract('IdempotencyRepository', ({ store }) => {
     expect((await store().idempotency.get(t.id, 'same'))?.credentialId).toBe(c1.id);
   });
 
-  it("the same key in two tenants is two records; each is invisible to the other tenant", async () => {
+  it('the same key in two tenants is two records; each is invisible to the other tenant', async () => {
     const one = await seedTenant(store());
     const two = await seedTenant(store());
     const c1 = aCredential(one.id);
     await store().credentials.insert(c1);
-    await store().idempotency.insert({ tenantId: one.id, key: 'k', requestHash: '01', credentialId: c1.id, createdAt: c1.issuedAt });
+    await store().idempotency.insert({
+      tenantId: one.id,
+      key: 'k',
+      requestHash: '01',
+      credentialId: c1.id,
+      createdAt: c1.issuedAt,
+    });
     expect(await store().idempotency.get(two.id, 'k')).toBeUndefined();
     const c2 = aCredential(two.id);
     await store().credentials.insert(c2);
-    await store().idempotency.insert({ tenantId: two.id, key: 'k', requestHash: '02', credentialId: c2.id, createdAt: c2.issuedAt });
+    await store().idempotency.insert({
+      tenantId: two.id,
+      key: 'k',
+      requestHash: '02',
+      credentialId: c2.id,
+      createdAt: c2.issuedAt,
+    });
     expect((await store().idempotency.get(two.id, 'k'))?.requestHash).toBe('02');
   });
 
   it('a record pointing at a missing credential is rejected as INPUT_INVALID', async () => {
     const t = await seedTenant(store());
     await expect(
-      store().idempotency.insert({ tenantId: t.id, key: 'x', requestHash: '00', credentialId: 'missing', createdAt: '2026-01-01T00:00:00.000Z' }),
+      store().idempotency.insert({
+        tenantId: t.id,
+        key: 'x',
+        requestHash: '00',
+        credentialId: 'missing',
+        createdAt: '2026-01-01T00:00:00.000Z',
+      }),
     ).rejects.toMatchObject({ code: 'INPUT_INVALID' });
   });
 });

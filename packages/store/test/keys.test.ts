@@ -4,7 +4,11 @@ import { aKey, describeContract, seedTenant } from './support.js';
 describeContract('IssuerKeyRepository', ({ store }) => {
   it('lists all keys of a tenant oldest first, active and retired', async () => {
     const t = await seedTenant(store());
-    const old = aKey(t.id, { status: 'retired', createdAt: '2024-01-01T00:00:00.000Z', retiredAt: '2024-06-01T00:00:00.000Z' });
+    const old = aKey(t.id, {
+      status: 'retired',
+      createdAt: '2024-01-01T00:00:00.000Z',
+      retiredAt: '2024-06-01T00:00:00.000Z',
+    });
     const current = aKey(t.id, { createdAt: '2025-01-01T00:00:00.000Z' });
     await store().keys.insert(current);
     await store().keys.insert(old);

@@ -24,7 +24,12 @@ afterEach(async () => {
 describe('SQLite store', () => {
   it('the SQLite file uses WAL and synchronous=FULL, with foreign keys and a busy timeout', async () => {
     const store = await open(fresh().location);
-    expect(store.settings()).toStrictEqual({ journalMode: 'wal', synchronous: 2, foreignKeys: true, busyTimeoutMs: 5000 });
+    expect(store.settings()).toStrictEqual({
+      journalMode: 'wal',
+      synchronous: 2,
+      foreignKeys: true,
+      busyTimeoutMs: 5000,
+    });
   });
 
   it('data survives close and reopen', async () => {
@@ -129,7 +134,11 @@ describe('SQLite store', () => {
     const store = await open(fresh().location, { maxBatch: 1 });
     const tenant = aTenant();
     await store.tenants.insert(tenant);
-    await Promise.all(Array.from({ length: 10 }, () => store.transaction((tx) => tx.credentials.insert(aCredential(tenant.id)))));
+    await Promise.all(
+      Array.from({ length: 10 }, () =>
+        store.transaction((tx) => tx.credentials.insert(aCredential(tenant.id))),
+      ),
+    );
     expect(await store.credentials.count(tenant.id)).toBe(10);
   });
 
@@ -166,17 +175,31 @@ describe('SQLite store', () => {
     }
   });
 
-  it('an unopenable path is UNAVAILABLE', async () => {
-    await expect(openStore('sqlite:/proc/nope/tessera.db')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+  it('a path that cannot be opened is UNAVAILABLE', async () => {
+    const target = fresh();
+    await open(target.location);
+    // The database file is a file, so nothing can be created beneath it.
+    await expect(openStore(`sqlite:${target.location}/nested/tessera.db`)).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+    });
   });
 });
 
 describe('parseStoreUrl', () => {
   it('reads sqlite and postgres URLs and rejects anything else', () => {
-    expect(parseStoreUrl('sqlite:./data/tessera.db')).toStrictEqual({ dialect: 'sqlite', path: './data/tessera.db' });
+    expect(parseStoreUrl('sqlite:./data/tessera.db')).toStrictEqual({
+      dialect: 'sqlite',
+      path: './data/tessera.db',
+    });
     expect(parseStoreUrl('sqlite::memory:')).toStrictEqual({ dialect: 'sqlite', path: ':memory:' });
-    expect(parseStoreUrl('sqlite:///var/lib/t.db')).toStrictEqual({ dialect: 'sqlite', path: '/var/lib/t.db' });
-    expect(parseStoreUrl('postgresql://u@h/db')).toStrictEqual({ dialect: 'postgres', url: 'postgresql://u@h/db' });
+    expect(parseStoreUrl('sqlite:///var/lib/t.db')).toStrictEqual({
+      dialect: 'sqlite',
+      path: '/var/lib/t.db',
+    });
+    expect(parseStoreUrl('postgresql://u@h/db')).toStrictEqual({
+      dialect: 'postgres',
+      url: 'postgresql://u@h/db',
+    });
     expect(() => parseStoreUrl('mysql://h/db')).toThrow(expect.objectContaining({ code: 'INPUT_INVALID' }));
     expect(() => parseStoreUrl('sqlite:')).toThrow(expect.objectContaining({ code: 'INPUT_INVALID' }));
   });

@@ -32,8 +32,11 @@ async function probePostgres(): Promise<string | undefined> {
 const pgProblem = await probePostgres();
 if (pgProblem !== undefined) {
   // Under CI the PostgreSQL half is mandatory: a missing server must fail the run, not shrink it.
-  if (process.env.CI === 'true') throw new Error(`PostgreSQL at ${PG_URL} is required under CI=true: ${pgProblem}`);
-  console.warn(`[store tests] PostgreSQL at ${PG_URL} is unreachable (${pgProblem}); skipping the PostgreSQL half`);
+  if (process.env.CI === 'true')
+    throw new Error(`PostgreSQL at ${PG_URL} is required under CI=true: ${pgProblem}`);
+  console.warn(
+    `[store tests] PostgreSQL at ${PG_URL} is unreachable (${pgProblem}); skipping the PostgreSQL half`,
+  );
 }
 export const postgresAvailable = pgProblem === undefined;
 
@@ -147,13 +150,21 @@ export function aKey(tenantId: string, overrides: Partial<IssuerKeyRecord> = {})
   };
 }
 
-export function anAchievement(tenantId: string, overrides: Partial<AchievementRecord> = {}): AchievementRecord {
+export function anAchievement(
+  tenantId: string,
+  overrides: Partial<AchievementRecord> = {},
+): AchievementRecord {
   const id = overrides.id ?? randomUUID();
   return {
     id,
     tenantId,
     version: 1,
-    achievement: { id: `https://example.org/achievements/${id}`, type: ['Achievement'], name: 'SMD soldering', tags: ['ü', 'x'] },
+    achievement: {
+      id: `https://example.org/achievements/${id}`,
+      type: ['Achievement'],
+      name: 'SMD soldering',
+      tags: ['ü', 'x'],
+    },
     createdAt: iso(),
     ...overrides,
   };

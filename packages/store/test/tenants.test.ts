@@ -39,7 +39,9 @@ describeContract('TenantRepository', ({ store }) => {
   it('rejects a second tenant with the same id as CONFLICT', async () => {
     const first = aTenant();
     await store().tenants.insert(first);
-    await expect(store().tenants.insert(aTenant({ id: first.id }))).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(store().tenants.insert(aTenant({ id: first.id }))).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
   });
 
   it('lists every tenant, oldest first', async () => {

@@ -35,7 +35,13 @@ describeContract('Store.transaction', ({ store }) => {
     await store().transaction(
       async (tx) => {
         await tx.credentials.insert(first);
-        await tx.idempotency.insert({ tenantId: t.id, key: 'k', requestHash: '00', credentialId: first.id, createdAt: first.issuedAt });
+        await tx.idempotency.insert({
+          tenantId: t.id,
+          key: 'k',
+          requestHash: '00',
+          credentialId: first.id,
+          createdAt: first.issuedAt,
+        });
       },
       { tenantId: t.id },
     );
@@ -43,7 +49,13 @@ describeContract('Store.transaction', ({ store }) => {
     const failure = store().transaction(
       async (tx) => {
         await tx.credentials.insert(second);
-        await tx.idempotency.insert({ tenantId: t.id, key: 'k', requestHash: '00', credentialId: second.id, createdAt: second.issuedAt });
+        await tx.idempotency.insert({
+          tenantId: t.id,
+          key: 'k',
+          requestHash: '00',
+          credentialId: second.id,
+          createdAt: second.issuedAt,
+        });
       },
       { tenantId: t.id },
     );
@@ -84,24 +96,30 @@ describeContract('Store.transaction', ({ store }) => {
     const creds = Array.from({ length: 40 }, () => aCredential(t.id));
     await Promise.all(
       creds.map((c, i) =>
-        store().transaction(
-          async (tx) => {
-            await tx.credentials.insert(c);
-            if (i % 5 === 0) throw new Error(`drop ${i}`);
-          },
-          { tenantId: t.id },
-        ).catch((e: Error) => e),
+        store()
+          .transaction(
+            async (tx) => {
+              await tx.credentials.insert(c);
+              if (i % 5 === 0) throw new Error(`drop ${i}`);
+            },
+            { tenantId: t.id },
+          )
+          .catch((e: Error) => e),
       ),
     );
     for (const [i, c] of creds.entries()) {
-      expect(await store().credentials.byId(t.id, c.id), `credential ${i}`).toStrictEqual(i % 5 === 0 ? undefined : c);
+      expect(await store().credentials.byId(t.id, c.id), `credential ${i}`).toStrictEqual(
+        i % 5 === 0 ? undefined : c,
+      );
     }
     expect(await store().credentials.count(t.id)).toBe(32);
   });
 
   it('using the store itself inside its transaction callback fails instead of deadlocking', async () => {
     const t = await seedTenant(store());
-    await expect(store().transaction(() => store().credentials.count(t.id))).rejects.toMatchObject({ code: 'INTERNAL' });
+    await expect(store().transaction(() => store().credentials.count(t.id))).rejects.toMatchObject({
+      code: 'INTERNAL',
+    });
   });
 
   it('ping answers while the database is reachable', async () => {

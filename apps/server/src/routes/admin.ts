@@ -1,10 +1,10 @@
 import {
   type AchievementRecord,
   type ApiKeyRecord,
+  type CreateTenantInput,
   createAchievement,
   createApiKey,
   createTenant,
-  type CreateTenantInput,
   type IssuerKeyRecord,
   issuerProfile,
   rotateKey,
@@ -14,8 +14,13 @@ import {
   updateAchievement,
 } from '@tessera/app';
 import { TesseraError } from '@tessera/core';
-import { AchievementQuerySchema, AchievementRequestSchema, CreateApiKeyRequestSchema, CreateTenantRequestSchema } from '../schemas.js';
 import { zodToError } from '../body.js';
+import {
+  AchievementQuerySchema,
+  AchievementRequestSchema,
+  CreateApiKeyRequestSchema,
+  CreateTenantRequestSchema,
+} from '../schemas.js';
 import { type AnyRoute, OPERATOR, route, scope, tenantOf } from './route.js';
 
 // Representations: never the sealed secret key, never a token hash.
@@ -40,7 +45,12 @@ const apiKeyJson = (k: ApiKeyRecord) => ({
   createdAt: k.createdAt,
   ...(k.revokedAt !== undefined ? { revokedAt: k.revokedAt } : {}),
 });
-const achievementJson = (a: AchievementRecord) => ({ id: a.id, version: a.version, createdAt: a.createdAt, achievement: a.achievement });
+const achievementJson = (a: AchievementRecord) => ({
+  id: a.id,
+  version: a.version,
+  createdAt: a.createdAt,
+  achievement: a.achievement,
+});
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Ids that cannot exist are the same 404 as ids of another tenant: the caller learns nothing. */
@@ -54,16 +64,33 @@ export const adminRoutes: AnyRoute[] = [
     method: 'post',
     path: '/admin/tenants',
     tag: 'Admin',
-    summary: 'Create a tenant, its first signing key and an API key with every scope (shown once). Operator token only.',
+    summary:
+      'Create a tenant, its first signing key and an API key with every scope (shown once). Operator token only.',
     access: OPERATOR,
     body: CreateTenantRequestSchema,
-    responses: { 201: '{ tenant, keys, apiKey: { …, token } }', 401: 'No or wrong operator token', 409: 'Slug taken' },
+    responses: {
+      201: '{ tenant, keys, apiKey: { …, token } }',
+      401: 'No or wrong operator token',
+      409: 'Slug taken',
+    },
     async handler(ctx) {
       // zod leaves absent optionals as undefined; the use case wants them absent (exactOptionalPropertyTypes).
-      const input = Object.fromEntries(Object.entries(ctx.body).filter(([, v]) => v !== undefined)) as unknown as CreateTenantInput;
+      const input = Object.fromEntries(
+        Object.entries(ctx.body).filter(([, v]) => v !== undefined),
+      ) as unknown as CreateTenantInput;
       const { tenant, key } = await createTenant(ctx.deps.app, input);
-      const { record, token } = await createApiKey(ctx.deps.app, tenant.id, { name: 'bootstrap admin', scopes: SCOPES });
-      return ctx.c.json({ tenant: tenantJson(tenant, ctx.deps.app.publicUrl), keys: [keyJson(key)], apiKey: { ...apiKeyJson(record), token } }, 201);
+      const { record, token } = await createApiKey(ctx.deps.app, tenant.id, {
+        name: 'bootstrap admin',
+        scopes: SCOPES,
+      });
+      return ctx.c.json(
+        {
+          tenant: tenantJson(tenant, ctx.deps.app.publicUrl),
+          keys: [keyJson(key)],
+          apiKey: { ...apiKeyJson(record), token },
+        },
+        201,
+      );
     },
   }),
   route({
@@ -98,7 +125,12 @@ export const adminRoutes: AnyRoute[] = [
     owned: { param: 'id', resource: 'achievement' },
     responses: { 200: 'The new version', 404: 'No such achievement of this tenant' },
     async handler(ctx) {
-      const record = await updateAchievement(ctx.deps.app, tenantOf(ctx), ownedId(ctx.params.id, 'achievement'), ctx.body);
+      const record = await updateAchievement(
+        ctx.deps.app,
+        tenantOf(ctx),
+        ownedId(ctx.params.id, 'achievement'),
+        ctx.body,
+      );
       return ctx.c.json(achievementJson(record), 200);
     },
   }),
@@ -130,8 +162,15 @@ export const adminRoutes: AnyRoute[] = [
       if (!query.success) throw zodToError(query.error);
       const { version } = query.data;
       const store = ctx.deps.app.store.achievements;
-      const record = version === undefined ? await store.latest(tenant.id, id) : await store.version(tenant.id, id, version);
-      if (!record) throw new TesseraError('NOT_FOUND', `no achievement ${id}${version === undefined ? '' : ` version ${version}`}`);
+      const record =
+        version === undefined
+          ? await store.latest(tenant.id, id)
+          : await store.version(tenant.id, id, version);
+      if (!record)
+        throw new TesseraError(
+          'NOT_FOUND',
+          `no achievement ${id}${version === undefined ? '' : ` version ${version}`}`,
+        );
       return ctx.c.json(achievementJson(record));
     },
   }),
@@ -181,7 +220,9 @@ export const adminRoutes: AnyRoute[] = [
     access: scope('admin'),
     responses: { 200: '{ apiKeys: [...] }' },
     async handler(ctx) {
-      return ctx.c.json({ apiKeys: (await ctx.deps.app.store.apiKeys.list(tenantOf(ctx).id)).map(apiKeyJson) });
+      return ctx.c.json({
+        apiKeys: (await ctx.deps.app.store.apiKeys.list(tenantOf(ctx).id)).map(apiKeyJson),
+      });
     },
   }),
   route({
@@ -196,7 +237,9 @@ export const adminRoutes: AnyRoute[] = [
       const tenant = tenantOf(ctx);
       const id = ownedId(ctx.params.id, 'API key');
       const at = timestamp(ctx.deps.app.now());
-      const revoked = await ctx.deps.app.store.transaction((tx) => tx.apiKeys.revoke(tenant.id, id, at), { tenantId: tenant.id });
+      const revoked = await ctx.deps.app.store.transaction((tx) => tx.apiKeys.revoke(tenant.id, id, at), {
+        tenantId: tenant.id,
+      });
       if (!revoked) throw new TesseraError('NOT_FOUND', `no active API key ${id}`);
       return ctx.c.body(null, 204);
     },

@@ -45,7 +45,9 @@ export const publicRoutes: AnyRoute[] = [
       try {
         await ctx.deps.app.store.ping();
       } catch (e) {
-        throw e instanceof TesseraError ? e : new TesseraError('UNAVAILABLE', 'the database is unreachable', { cause: e });
+        throw e instanceof TesseraError
+          ? e
+          : new TesseraError('UNAVAILABLE', 'the database is unreachable', { cause: e });
       }
       return ctx.c.json({ status: 'ready', database: ctx.deps.app.store.dialect });
     },
@@ -54,10 +56,14 @@ export const publicRoutes: AnyRoute[] = [
     method: 'get',
     path: '/metrics',
     tag: 'Operations',
-    summary: 'Prometheus metrics: requests and latencies per route and status, verification outcomes, issuance counts.',
+    summary:
+      'Prometheus metrics: requests and latencies per route and status, verification outcomes, issuance counts.',
     access: PUBLIC,
     responses: { 200: 'Prometheus text format 0.0.4' },
-    handler: (ctx) => ctx.c.body(ctx.deps.metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }),
+    handler: (ctx) =>
+      ctx.c.body(ctx.deps.metrics.render(), 200, {
+        'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+      }),
   }),
   route({
     method: 'get',
@@ -68,7 +74,10 @@ export const publicRoutes: AnyRoute[] = [
     responses: { 200: 'OpenAPI document' },
     handler(ctx) {
       let text = openApiCache.get(ctx.deps);
-      if (text === undefined) openApiCache.set(ctx.deps, (text = JSON.stringify(buildOpenApi(ctx.routes, ctx.deps.app.publicUrl))));
+      if (text === undefined) {
+        text = JSON.stringify(buildOpenApi(ctx.routes, ctx.deps.app.publicUrl));
+        openApiCache.set(ctx.deps, text);
+      }
       return ctx.c.body(text, 200, { 'content-type': 'application/json' });
     },
   }),
@@ -81,7 +90,9 @@ export const publicRoutes: AnyRoute[] = [
     responses: { 200: 'HTML' },
     handler(ctx) {
       ctx.c.header('content-security-policy', DOCS_CSP);
-      return ctx.c.html(`<!doctype html>${(<DocsPage routes={ctx.routes} publicUrl={ctx.deps.app.publicUrl} />).toString()}`);
+      return ctx.c.html(
+        `<!doctype html>${(<DocsPage routes={ctx.routes} publicUrl={ctx.deps.app.publicUrl} />).toString()}`,
+      );
     },
   }),
 ];

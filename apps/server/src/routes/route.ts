@@ -24,7 +24,10 @@ export interface ServerDeps {
  * Who may call a route: anyone, the operator (bootstrap token from config), or an API key
  * holding a scope. Scoped routes run as the key's tenant and see only its rows.
  */
-export type Access = { readonly kind: 'public' } | { readonly kind: 'operator' } | { readonly kind: 'scope'; readonly scope: Scope };
+export type Access =
+  | { readonly kind: 'public' }
+  | { readonly kind: 'operator' }
+  | { readonly kind: 'scope'; readonly scope: Scope };
 
 /** Kinds of tenant-owned rows a route addresses by id (the isolation tests are generated from these). */
 export type OwnedResource = 'credential' | 'achievement' | 'apiKey';
@@ -55,7 +58,9 @@ export interface RouteSpec<S extends z.ZodType | undefined> {
   /** Documented responses: status → description. */
   readonly responses: Readonly<Record<number, string>>;
   readonly query?: Readonly<Record<string, string>>;
-  readonly handler: (ctx: RouteContext<S extends z.ZodType ? z.output<S> : undefined>) => Promise<Response> | Response;
+  readonly handler: (
+    ctx: RouteContext<S extends z.ZodType ? z.output<S> : undefined>,
+  ) => Promise<Response> | Response;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the table holds routes of every body type

@@ -2,7 +2,11 @@ import { issueForTenant } from '@tessera/app';
 import { TesseraError } from '@tessera/core';
 import { firstFailure, type VerificationReport } from '@tessera/credentials';
 import { problemResponse } from '../problem.js';
-import { IssueRequestSchema, VerifyCredentialRequestSchema, VerifyPresentationRequestSchema } from '../schemas.js';
+import {
+  IssueRequestSchema,
+  VerifyCredentialRequestSchema,
+  VerifyPresentationRequestSchema,
+} from '../schemas.js';
 import { type AnyRoute, PUBLIC, type RouteContext, route, scope, tenantOf } from './route.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -12,14 +16,24 @@ const UUID = /^(?:urn:uuid:)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
  * VC-API answers: 200 with the report when verified; 422 with the report inside a problem
  * document when the input was read but does not verify; 400 when it could not be read at all.
  */
-function reportResponse(ctx: RouteContext<unknown>, kind: 'credential' | 'presentation', report: VerificationReport): Response {
+function reportResponse(
+  ctx: RouteContext<unknown>,
+  kind: 'credential' | 'presentation',
+  report: VerificationReport,
+): Response {
   const outcome = report.verified ? 'verified' : report.usable ? 'not_verified' : 'unusable';
   ctx.deps.metrics.countVerification(kind, outcome);
   if (report.verified) return ctx.c.json(report, 200);
   const failure = firstFailure(report.checks);
   const code = failure?.code ?? (kind === 'credential' ? 'CREDENTIAL_INVALID' : 'PRESENTATION_INVALID');
-  const error = new TesseraError(code, `${kind === 'credential' ? 'the credential' : 'the presentation'} does not verify: ${failure?.check ?? 'checks'}: ${failure?.message ?? 'no signature was verified'}`);
-  return problemResponse(ctx.deps.app.publicUrl, error, { status: report.usable ? 422 : 400, extra: { report } });
+  const error = new TesseraError(
+    code,
+    `${kind === 'credential' ? 'the credential' : 'the presentation'} does not verify: ${failure?.check ?? 'checks'}: ${failure?.message ?? 'no signature was verified'}`,
+  );
+  return problemResponse(ctx.deps.app.publicUrl, error, {
+    status: report.usable ? 422 : 400,
+    extra: { report },
+  });
 }
 
 export const vcApiRoutes: AnyRoute[] = [
@@ -27,10 +41,17 @@ export const vcApiRoutes: AnyRoute[] = [
     method: 'post',
     path: '/credentials/issue',
     tag: 'VC-API',
-    summary: 'Issue a credential as the calling tenant (the request issuer is replaced). An Idempotency-Key header makes retries safe.',
+    summary:
+      'Issue a credential as the calling tenant (the request issuer is replaced). An Idempotency-Key header makes retries safe.',
     access: scope('issue'),
     body: IssueRequestSchema,
-    responses: { 201: 'Issued and committed: { verifiableCredential }', 400: 'Invalid input (ISSUER_INVALID for a null or non-URL issuer)', 404: 'Unknown achievementId', 409: 'Idempotency-Key reused with another body', 422: 'Contexts refused' },
+    responses: {
+      201: 'Issued and committed: { verifiableCredential }',
+      400: 'Invalid input (ISSUER_INVALID for a null or non-URL issuer)',
+      404: 'Unknown achievementId',
+      409: 'Idempotency-Key reused with another body',
+      422: 'Contexts refused',
+    },
     async handler(ctx) {
       const key = ctx.c.req.header('idempotency-key');
       if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
@@ -51,9 +72,17 @@ export const vcApiRoutes: AnyRoute[] = [
     summary: 'Verify a credential (public, no API key): every check is reported with its reason.',
     access: PUBLIC,
     body: VerifyCredentialRequestSchema,
-    responses: { 200: 'Verified: the report', 400: 'Not readable as a credential (problem with report)', 422: 'Does not verify (problem with report)' },
+    responses: {
+      200: 'Verified: the report',
+      400: 'Not readable as a credential (problem with report)',
+      422: 'Does not verify (problem with report)',
+    },
     async handler(ctx) {
-      return reportResponse(ctx, 'credential', await ctx.deps.verifier.verifyCredential(ctx.body.verifiableCredential));
+      return reportResponse(
+        ctx,
+        'credential',
+        await ctx.deps.verifier.verifyCredential(ctx.body.verifiableCredential),
+      );
     },
   }),
   route({
@@ -63,9 +92,16 @@ export const vcApiRoutes: AnyRoute[] = [
     summary: 'Verify a presentation for the expected challenge and domain, and every credential in it.',
     access: PUBLIC,
     body: VerifyPresentationRequestSchema,
-    responses: { 200: 'Verified: the report', 400: 'Not readable as a presentation', 422: 'Does not verify (problem with report)' },
+    responses: {
+      200: 'Verified: the report',
+      400: 'Not readable as a presentation',
+      422: 'Does not verify (problem with report)',
+    },
     async handler(ctx) {
-      const report = await ctx.deps.verifier.verifyPresentation(ctx.body.verifiablePresentation, ctx.body.options);
+      const report = await ctx.deps.verifier.verifyPresentation(
+        ctx.body.verifiablePresentation,
+        ctx.body.options,
+      );
       return reportResponse(ctx, 'presentation', report);
     },
   }),
@@ -76,7 +112,10 @@ export const vcApiRoutes: AnyRoute[] = [
     summary: "One of the tenant's credentials by id (UUID or urn:uuid:…).",
     access: scope('read'),
     owned: { param: 'id', resource: 'credential' },
-    responses: { 200: '{ verifiableCredential, format, issuedAt, achievementId?, achievementVersion? }', 404: 'No such credential of this tenant' },
+    responses: {
+      200: '{ verifiableCredential, format, issuedAt, achievementId?, achievementVersion? }',
+      404: 'No such credential of this tenant',
+    },
     async handler(ctx) {
       const tenant = tenantOf(ctx);
       const id = UUID.exec(ctx.params.id ?? '')?.[1]?.toLowerCase();
@@ -86,7 +125,9 @@ export const vcApiRoutes: AnyRoute[] = [
         verifiableCredential: record.format === 'vc-jwt' ? record.document : JSON.parse(record.document),
         format: record.format,
         issuedAt: record.issuedAt,
-        ...(record.achievementId !== undefined ? { achievementId: record.achievementId, achievementVersion: record.achievementVersion } : {}),
+        ...(record.achievementId !== undefined
+          ? { achievementId: record.achievementId, achievementVersion: record.achievementVersion }
+          : {}),
       });
     },
   }),

@@ -17,8 +17,17 @@ export interface Harness {
   readonly deps: ServerDeps;
   readonly store: Store;
   readonly app: ReturnType<typeof createApp>;
-  call(method: string, path: string, options?: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<Response>;
-  json(method: string, path: string, options?: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; res: Response }>;
+  call(
+    method: string,
+    path: string,
+    options?: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> },
+  ): Promise<Response>;
+  json(
+    method: string,
+    path: string,
+    options?: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> },
+    // biome-ignore lint/suspicious/noExplicitAny: response bodies are inspected loosely in tests
+  ): Promise<{ status: number; body: any; res: Response }>;
   /** Creates a tenant through the API; returns its id, slug and all-scopes API key. */
   tenant(slug: string): Promise<{ id: string; slug: string; did: string; key: string }>;
   /** An API key of the tenant with exactly these scopes. */
@@ -60,7 +69,9 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     let body: string | undefined = o.raw;
     if (o.body !== undefined) body = JSON.stringify(o.body);
     if (body !== undefined) headers['content-type'] ??= 'application/json';
-    return Promise.resolve(app.request(`http://localhost${path}`, { method, headers, ...(body !== undefined ? { body } : {}) }));
+    return Promise.resolve(
+      app.request(`http://localhost${path}`, { method, headers, ...(body !== undefined ? { body } : {}) }),
+    );
   };
   const json: Harness['json'] = async (method, path, o = {}) => {
     const res = await call(method, path, o);
@@ -74,12 +85,18 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     call,
     json,
     async tenant(slug) {
-      const r = await json('POST', '/admin/tenants', { key: ADMIN_TOKEN, body: { slug, name: `Lab ${slug}` } });
+      const r = await json('POST', '/admin/tenants', {
+        key: ADMIN_TOKEN,
+        body: { slug, name: `Lab ${slug}` },
+      });
       if (r.status !== 201) throw new Error(`tenant ${slug}: ${JSON.stringify(r.body)}`);
       return { id: r.body.tenant.id, slug, did: r.body.tenant.did, key: r.body.apiKey.token };
     },
     async keyWith(adminKey, scopes) {
-      const r = await json('POST', '/api-keys', { key: adminKey, body: { name: `scopes ${scopes.join(',')}`, scopes } });
+      const r = await json('POST', '/api-keys', {
+        key: adminKey,
+        body: { name: `scopes ${scopes.join(',')}`, scopes },
+      });
       if (r.status !== 201) throw new Error(JSON.stringify(r.body));
       return r.body.token;
     },

@@ -22,8 +22,16 @@ export function initialMigration(dialect: StoreDialect, appRole: string): Migrat
       else await protectSqlite(db);
     },
     async down(db: AnyDb) {
-      if (dialect === 'postgres') await sql`drop function if exists tessera_api_key_by_prefix(text)`.execute(db);
-      for (const table of ['idempotency', 'credentials', 'api_keys', 'achievements', 'issuer_keys', 'tenants']) {
+      if (dialect === 'postgres')
+        await sql`drop function if exists tessera_api_key_by_prefix(text)`.execute(db);
+      for (const table of [
+        'idempotency',
+        'credentials',
+        'api_keys',
+        'achievements',
+        'issuer_keys',
+        'tenants',
+      ]) {
         await db.schema.dropTable(table).ifExists().execute();
       }
     },
@@ -56,7 +64,11 @@ async function createTables(db: AnyDb): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('retired_at', 'text')
     .execute();
-  await db.schema.createIndex('issuer_keys_tenant').on('issuer_keys').columns(['tenant_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('issuer_keys_tenant')
+    .on('issuer_keys')
+    .columns(['tenant_id', 'created_at'])
+    .execute();
   // Rotation retires the old key before inserting the new one: at most one signing key per tenant.
   await db.schema
     .createIndex('issuer_keys_one_active')
@@ -88,7 +100,11 @@ async function createTables(db: AnyDb): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('revoked_at', 'text')
     .execute();
-  await db.schema.createIndex('api_keys_tenant').on('api_keys').columns(['tenant_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('api_keys_tenant')
+    .on('api_keys')
+    .columns(['tenant_id', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('credentials')
@@ -109,7 +125,11 @@ async function createTables(db: AnyDb): Promise<void> {
       ['tenant_id', 'id', 'version'],
     )
     .execute();
-  await db.schema.createIndex('credentials_tenant').on('credentials').columns(['tenant_id', 'issued_at']).execute();
+  await db.schema
+    .createIndex('credentials_tenant')
+    .on('credentials')
+    .columns(['tenant_id', 'issued_at'])
+    .execute();
 
   await db.schema
     .createTable('idempotency')
