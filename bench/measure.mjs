@@ -29,7 +29,13 @@ export async function measure(cases, { rounds = 3, warmupMs = 300, roundMs = 700
     const list = samples.get(c.name).sort((a, b) => a - b);
     const { ops, ns } = counts.get(c.name);
     const q = (p) => list[Math.min(list.length - 1, Math.floor(p * list.length))];
-    return { name: c.name, opsPerSec: Math.round((ops * 1e9) / Number(ns)), p50Us: round(q(0.5)), p99Us: round(q(0.99)), samples: list.length };
+    return {
+      name: c.name,
+      opsPerSec: Math.round((ops * 1e9) / Number(ns)),
+      p50Us: round(q(0.5)),
+      p99Us: round(q(0.99)),
+      samples: list.length,
+    };
   });
 }
 
@@ -37,15 +43,21 @@ const round = (x) => Math.round(x * 10) / 10;
 
 export function printTable(results, ratios) {
   const w = Math.max(...results.map((r) => r.name.length));
-  console.log(`${'benchmark'.padEnd(w)}  ${'ops/s'.padStart(9)}  ${'p50 µs'.padStart(9)}  ${'p99 µs'.padStart(9)}`);
+  console.log(
+    `${'benchmark'.padEnd(w)}  ${'ops/s'.padStart(9)}  ${'p50 µs'.padStart(9)}  ${'p99 µs'.padStart(9)}`,
+  );
   for (const r of results) {
-    console.log(`${r.name.padEnd(w)}  ${String(r.opsPerSec).padStart(9)}  ${String(r.p50Us).padStart(9)}  ${String(r.p99Us).padStart(9)}`);
+    console.log(
+      `${r.name.padEnd(w)}  ${String(r.opsPerSec).padStart(9)}  ${String(r.p50Us).padStart(9)}  ${String(r.p99Us).padStart(9)}`,
+    );
   }
   if (ratios.length > 0) {
     console.log('\nratios (same run)');
     const rw = Math.max(...ratios.map((r) => r.label.length));
     for (const r of ratios) {
-      console.log(`${r.label.padEnd(rw)}  ${r.value.toFixed(2)}×  target ${r.op} ${r.target}×  ${r.ok ? 'ok' : 'MISSED'}`);
+      console.log(
+        `${r.label.padEnd(rw)}  ${r.value.toFixed(2)}×  target ${r.op} ${r.target}×  ${r.ok ? 'ok' : 'MISSED'}`,
+      );
     }
   }
 }

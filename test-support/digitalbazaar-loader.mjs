@@ -9,7 +9,9 @@ export function createPeerDocumentLoader({ registry, didKeyDocument }) {
     if (url.startsWith('did:key:')) {
       const [did, fragment] = url.split('#');
       const doc = didKeyDocument(did);
-      const document = fragment ? { '@context': 'https://w3id.org/security/multikey/v1', ...doc.verificationMethod[0] } : doc;
+      const document = fragment
+        ? { '@context': 'https://w3id.org/security/multikey/v1', ...doc.verificationMethod[0] }
+        : doc;
       return { contextUrl: null, documentUrl: url, document };
     }
     throw new Error(`peer document loader refuses ${url}`);

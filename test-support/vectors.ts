@@ -13,7 +13,9 @@ export const HAVE_VECTORS = existsSync(join(VECTORS_DIR, 'SOURCES.md'));
 
 if (!HAVE_VECTORS) {
   if (process.env.CI === 'true') {
-    throw new Error(`upstream test vectors not found at ${VECTORS_DIR} (set TESSERA_VECTORS); CI requires them`);
+    throw new Error(
+      `upstream test vectors not found at ${VECTORS_DIR} (set TESSERA_VECTORS); CI requires them`,
+    );
   }
   console.warn(`[vectors] ${VECTORS_DIR} not found: upstream vector suites are skipped`);
 }

@@ -18,7 +18,13 @@ export async function withAdmin<T>(fn: (deps: AppDeps) => Promise<T>): Promise<T
   }
   const store = await openStore(config.databaseUrl);
   try {
-    return await fn({ store, crypto, masterKey: config.masterKey, publicUrl: config.publicUrl, now: () => new Date() });
+    return await fn({
+      store,
+      crypto,
+      masterKey: config.masterKey,
+      publicUrl: config.publicUrl,
+      now: () => new Date(),
+    });
   } finally {
     await store.close();
   }

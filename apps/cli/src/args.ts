@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { TesseraError } from '@tessera/core';
 
 export interface Command {
@@ -32,13 +32,17 @@ export function parse(command: Command, argv: readonly string[]): ParsedArgs {
     });
     return { values: values as ParsedArgs['values'], positionals };
   } catch (e) {
-    throw new TesseraError('USAGE_INVALID', `${(e as Error).message.split('\n')[0]} (see: tessera ${command.name} --help)`);
+    throw new TesseraError(
+      'USAGE_INVALID',
+      `${(e as Error).message.split('\n')[0]} (see: tessera ${command.name} --help)`,
+    );
   }
 }
 
 export function requireString(args: ParsedArgs, name: string, command: string): string {
   const v = args.values[name];
-  if (typeof v !== 'string' || v === '') throw new TesseraError('USAGE_INVALID', `--${name} is required (see: tessera ${command} --help)`);
+  if (typeof v !== 'string' || v === '')
+    throw new TesseraError('USAGE_INVALID', `--${name} is required (see: tessera ${command} --help)`);
   return v;
 }
 
@@ -48,8 +52,14 @@ export const optionalString = (args: ParsedArgs, name: string): string | undefin
 };
 
 export function parseDateFlag(value: string, flag: string): Date {
-  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new TesseraError('USAGE_INVALID', `--${flag} must be an ISO-8601 date or date-time with a zone, e.g. 2027-06-30 or 2027-06-30T12:00:00Z`);
+  if (
+    !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value) ||
+    Number.isNaN(Date.parse(value))
+  ) {
+    throw new TesseraError(
+      'USAGE_INVALID',
+      `--${flag} must be an ISO-8601 date or date-time with a zone, e.g. 2027-06-30 or 2027-06-30T12:00:00Z`,
+    );
   }
   return new Date(value.length === 10 ? `${value}T23:59:59Z` : value);
 }

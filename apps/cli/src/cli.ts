@@ -7,7 +7,17 @@ import { keysGenerate } from './commands/keys.js';
 import { present } from './commands/present.js';
 import { verify } from './commands/verify.js';
 
-const COMMANDS: readonly Command[] = [keysGenerate, issue, verify, present, migrate, tenantCreate, tenantList, apikeyCreate, apikeyRevoke];
+const COMMANDS: readonly Command[] = [
+  keysGenerate,
+  issue,
+  verify,
+  present,
+  migrate,
+  tenantCreate,
+  tenantList,
+  apikeyCreate,
+  apikeyRevoke,
+];
 
 const USAGE = `tessera: Open Badges 3.0 credentials with provenance
 
@@ -46,4 +56,3 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return ERROR_CODES[err.code].exit === 1 ? 1 : err.code === 'INTERNAL' ? 3 : 2;
   }
 }
-

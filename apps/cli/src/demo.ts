@@ -14,14 +14,25 @@ const achievement = {
   type: ['Achievement'],
   achievementType: 'Competency',
   name: 'Oscilloscope probe compensation',
-  description: 'Compensates a 10x passive probe against the calibrator square wave so edges show neither overshoot nor rounding.',
-  criteria: { narrative: 'Observed at the bench: connects the probe to the calibrator, adjusts the trimmer until the square wave is flat, and explains the effect of over- and under-compensation.' },
+  description:
+    'Compensates a 10x passive probe against the calibrator square wave so edges show neither overshoot nor rounding.',
+  criteria: {
+    narrative:
+      'Observed at the bench: connects the probe to the calibrator, adjusts the trimmer until the square wave is flat, and explains the effect of over- and under-compensation.',
+  },
 };
 writeFileSync(join(dir, 'achievement.json'), JSON.stringify(achievement, null, 2));
 
 let captured = '';
-const quiet: CliIo = { stdout: (t) => void (captured += t), stderr: (t) => void (captured += t), isTty: false };
-const loud: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), isTty: Boolean(process.stdout.isTTY) };
+const capture = (t: string) => {
+  captured += t;
+};
+const quiet: CliIo = { stdout: capture, stderr: capture, isTty: false };
+const loud: CliIo = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  isTty: Boolean(process.stdout.isTTY),
+};
 const run = async (argv: string[], io: CliIo = quiet) => {
   captured = '';
   const code = await runCli(argv, io);
@@ -34,16 +45,30 @@ const holder = await run(['keys', 'generate']);
 const subject = JSON.parse(holder.out).controller as string;
 for (const format of ['eddsa-rdfc-2022', 'eddsa-jcs-2022', 'vc-jwt']) {
   const file = join(dir, `badge-${format}.${format === 'vc-jwt' ? 'jwt' : 'json'}`);
-  const issued = await run(['issue', '--key', join(dir, 'issuer.json'), '--achievement', join(dir, 'achievement.json'), '--subject', subject, '--format', format]);
+  const issued = await run([
+    'issue',
+    '--key',
+    join(dir, 'issuer.json'),
+    '--achievement',
+    join(dir, 'achievement.json'),
+    '--subject',
+    subject,
+    '--format',
+    format,
+  ]);
   if (issued.code !== 0) throw new Error(issued.out);
   writeFileSync(file, issued.out);
-  process.stdout.write(`\n$ tessera issue --format ${format} … > ${file}\n$ tessera verify --offline ${file}\n`);
+  process.stdout.write(
+    `\n$ tessera issue --format ${format} … > ${file}\n$ tessera verify --offline ${file}\n`,
+  );
   await run(['verify', '--offline', file], loud);
 }
 const original = join(dir, 'badge-eddsa-jcs-2022.json');
 const credential = JSON.parse(readFileSync(original, 'utf8'));
 credential.credentialSubject.achievement.name = 'Oscilloscope probe compensation (expert)';
 writeFileSync(join(dir, 'tampered.json'), JSON.stringify(credential, null, 2));
-process.stdout.write(`\n# the same credential with its achievement name changed:\n$ tessera verify --offline ${join(dir, 'tampered.json')}\n`);
+process.stdout.write(
+  `\n# the same credential with its achievement name changed:\n$ tessera verify --offline ${join(dir, 'tampered.json')}\n`,
+);
 const last = await run(['verify', '--offline', join(dir, 'tampered.json')], loud);
 process.stdout.write(`(exit status ${last.code})\n\nRun 'npx tessera --help' for every command.\n`);

@@ -7,8 +7,18 @@ export function readText(path: string): string {
     return readFileSync(path === '-' ? 0 : path, 'utf8');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
-    throw new TesseraError('FILE_UNREADABLE', `cannot read ${path === '-' ? 'standard input' : path}: ${why}`);
+    const why =
+      err.code === 'ENOENT'
+        ? 'no such file'
+        : err.code === 'EISDIR'
+          ? 'is a directory'
+          : err.code === 'EACCES'
+            ? 'permission denied'
+            : err.message;
+    throw new TesseraError(
+      'FILE_UNREADABLE',
+      `cannot read ${path === '-' ? 'standard input' : path}: ${why}`,
+    );
   }
 }
 

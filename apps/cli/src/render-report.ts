@@ -25,7 +25,9 @@ export function renderReport(report: VerificationReport | PresentationReport, tt
   }
   const failed = report.checks.find((c) => !c.ok && !c.skipped);
   const what = 'credentials' in report ? 'presentation' : 'credential';
-  const about = [report.format, report.issuer ? `issuer ${report.issuer}` : undefined].filter(Boolean).join(', ');
+  const about = [report.format, report.issuer ? `issuer ${report.issuer}` : undefined]
+    .filter(Boolean)
+    .join(', ');
   out.push('');
   out.push(
     report.verified

@@ -2,21 +2,18 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli.js';
+import { cli } from './run-cli.js';
 
 /** Admin commands against a real SQLite store in a temporary data directory. */
 const dataDir = mkdtempSync(join(tmpdir(), 'tessera-admin-'));
 const saved = { ...process.env };
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTty: false });
-  return { code, stdout, stderr };
-}
-
 beforeAll(() => {
-  Object.assign(process.env, { TESSERA_DATA_DIR: dataDir, TESSERA_DEV: '1', TESSERA_PUBLIC_URL: 'http://localhost:9999' });
+  Object.assign(process.env, {
+    TESSERA_DATA_DIR: dataDir,
+    TESSERA_DEV: '1',
+    TESSERA_PUBLIC_URL: 'http://localhost:9999',
+  });
   delete process.env.TESSERA_DATABASE_URL;
   delete process.env.TESSERA_MASTER_KEY;
 });
@@ -62,6 +59,8 @@ describe('tessera admin commands', () => {
   });
 
   it('an unknown tenant is NOT_FOUND', async () => {
-    expect((await cli('apikey', 'create', '--tenant', 'nope', '--scopes', 'read')).stderr).toMatch(/NOT_FOUND/);
+    expect((await cli('apikey', 'create', '--tenant', 'nope', '--scopes', 'read')).stderr).toMatch(
+      /NOT_FOUND/,
+    );
   });
 });

@@ -73,7 +73,10 @@ export function createApp(deps: ServerDeps, routes: readonly AnyRoute[] = ROUTES
     const allowed = templates.filter((t) => t.regex.test(path)).map((t) => t.route.method.toUpperCase());
     if (allowed.length > 0) {
       c.set('route', templates.find((t) => t.regex.test(path))!.route.path);
-      const error = new TesseraError('METHOD_NOT_ALLOWED', `${c.req.method} is not allowed on ${path}; use ${allowed.join(', ')}`);
+      const error = new TesseraError(
+        'METHOD_NOT_ALLOWED',
+        `${c.req.method} is not allowed on ${path}; use ${allowed.join(', ')}`,
+      );
       return problemResponse(publicUrl, error, { headers: { allow: allowed.join(', ') } });
     }
     return problemResponse(publicUrl, new TesseraError('NOT_FOUND', `no route ${c.req.method} ${path}`));

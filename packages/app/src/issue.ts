@@ -1,5 +1,12 @@
 import { canonicalize, isRecord, TesseraError, toHex, utf8Encode } from '@tessera/core';
-import { decodeEd25519PublicMultikey, isProofFormat, issueCredential, PROOF_FORMATS, type ProofFormat, type SigningKey } from '@tessera/credentials';
+import {
+  decodeEd25519PublicMultikey,
+  isProofFormat,
+  issueCredential,
+  PROOF_FORMATS,
+  type ProofFormat,
+  type SigningKey,
+} from '@tessera/credentials';
 import { type AppDeps, timestamp } from './deps.js';
 import { newId } from './ids.js';
 import type { CredentialRecord, IssuerKeyRecord, TenantRecord } from './ports.js';
@@ -23,7 +30,10 @@ const keyCache = new WeakMap<AppDeps, Map<string, Promise<SigningKey>>>();
 
 function signingKey(deps: AppDeps, tenant: TenantRecord, key: IssuerKeyRecord): Promise<SigningKey> {
   let cache = keyCache.get(deps);
-  if (!cache) keyCache.set(deps, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    keyCache.set(deps, cache);
+  }
   let entry = cache.get(key.id);
   if (!entry) {
     entry = unsealSecret(deps.masterKey, key.sealedSecretKey, `${tenant.id}/${key.id}`).then((secretKey) => ({
@@ -38,8 +48,11 @@ function signingKey(deps: AppDeps, tenant: TenantRecord, key: IssuerKeyRecord): 
   return entry;
 }
 
-const fieldError = (pointer: string, message: string, code: 'INPUT_INVALID' | 'ISSUER_INVALID' = 'INPUT_INVALID') =>
-  new TesseraError(code, `${pointer}: ${message}`, { fields: [{ pointer, message }] });
+const fieldError = (
+  pointer: string,
+  message: string,
+  code: 'INPUT_INVALID' | 'ISSUER_INVALID' = 'INPUT_INVALID',
+) => new TesseraError(code, `${pointer}: ${message}`, { fields: [{ pointer, message }] });
 
 function isUrl(value: unknown): boolean {
   if (typeof value !== 'string') return false;
@@ -56,17 +69,32 @@ function isUrl(value: unknown): boolean {
  * issuer (if any) is replaced, its id assigned (`urn:uuid:<UUIDv7>`), validFrom defaulted to now.
  * The credential row and idempotency record commit together before the caller is answered.
  */
-export async function issueForTenant(deps: AppDeps, tenant: TenantRecord, request: IssueRequest, idempotencyKey?: string): Promise<IssueOutcome> {
+export async function issueForTenant(
+  deps: AppDeps,
+  tenant: TenantRecord,
+  request: IssueRequest,
+  idempotencyKey?: string,
+): Promise<IssueOutcome> {
   const format = request.options?.format ?? 'eddsa-rdfc-2022';
-  if (!isProofFormat(format)) throw fieldError('/options/format', `must be one of ${PROOF_FORMATS.join(', ')}`);
+  if (!isProofFormat(format))
+    throw fieldError('/options/format', `must be one of ${PROOF_FORMATS.join(', ')}`);
   if (!isRecord(request.credential)) throw fieldError('/credential', 'must be a JSON object');
   const input = request.credential;
   if ('issuer' in input) {
     const issuer = input.issuer;
-    if (!(isUrl(issuer) || (isRecord(issuer) && isUrl(issuer.id)))) throw fieldError('/credential/issuer', 'must be a URL or a Profile whose id is a URL', 'ISSUER_INVALID');
+    if (!(isUrl(issuer) || (isRecord(issuer) && isUrl(issuer.id))))
+      throw fieldError(
+        '/credential/issuer',
+        'must be a URL or a Profile whose id is a URL',
+        'ISSUER_INVALID',
+      );
   }
 
-  const requestHash = toHex(await deps.crypto.sha256(utf8Encode(canonicalize({ credential: request.credential, options: request.options ?? {} }))));
+  const requestHash = toHex(
+    await deps.crypto.sha256(
+      utf8Encode(canonicalize({ credential: request.credential, options: request.options ?? {} })),
+    ),
+  );
   if (idempotencyKey !== undefined) {
     const replay = await replayOf(deps, tenant, idempotencyKey, requestHash);
     if (replay) return replay;
@@ -80,19 +108,24 @@ export async function issueForTenant(deps: AppDeps, tenant: TenantRecord, reques
     if (typeof requested !== 'string') throw fieldError('/options/achievementId', 'must be a string');
     const stored = await deps.store.achievements.latest(tenant.id, requested);
     if (!stored) throw new TesseraError('NOT_FOUND', `no achievement ${requested}`);
-    if (!isRecord(credential.credentialSubject)) throw fieldError('/credential/credentialSubject', 'must be an object');
+    if (!isRecord(credential.credentialSubject))
+      throw fieldError('/credential/credentialSubject', 'must be an object');
     credential.credentialSubject = { ...credential.credentialSubject, achievement: stored.achievement };
     achievementId = stored.id;
     achievementVersion = stored.version;
   }
   // OB 3.0 requires a credential name; the achievement's is the natural default.
-  const achievement = isRecord(credential.credentialSubject) ? credential.credentialSubject.achievement : undefined;
-  if (credential.name === undefined && isRecord(achievement) && typeof achievement.name === 'string') credential.name = achievement.name;
+  const achievement = isRecord(credential.credentialSubject)
+    ? credential.credentialSubject.achievement
+    : undefined;
+  if (credential.name === undefined && isRecord(achievement) && typeof achievement.name === 'string')
+    credential.name = achievement.name;
   const id = newId(deps);
   credential.id = `urn:uuid:${id}`;
   credential.issuer = issuerProfile(tenant);
   const now = deps.now();
-  if (credential.validFrom === undefined && credential.issuanceDate === undefined) credential.validFrom = `${now.toISOString().slice(0, 19)}Z`;
+  if (credential.validFrom === undefined && credential.issuanceDate === undefined)
+    credential.validFrom = `${now.toISOString().slice(0, 19)}Z`;
 
   const keyRecord = await deps.store.keys.active(tenant.id);
   if (!keyRecord) throw new TesseraError('CONFLICT', 'the tenant has no active signing key');
@@ -111,12 +144,21 @@ export async function issueForTenant(deps: AppDeps, tenant: TenantRecord, reques
     issuedAt: timestamp(now),
   };
   try {
-    await deps.store.transaction(async (tx) => {
-      await tx.credentials.insert(record);
-      if (idempotencyKey !== undefined) {
-        await tx.idempotency.insert({ tenantId: tenant.id, key: idempotencyKey, requestHash, credentialId: id, createdAt: record.issuedAt });
-      }
-    }, { tenantId: tenant.id });
+    await deps.store.transaction(
+      async (tx) => {
+        await tx.credentials.insert(record);
+        if (idempotencyKey !== undefined) {
+          await tx.idempotency.insert({
+            tenantId: tenant.id,
+            key: idempotencyKey,
+            requestHash,
+            credentialId: id,
+            createdAt: record.issuedAt,
+          });
+        }
+      },
+      { tenantId: tenant.id },
+    );
   } catch (e) {
     // A concurrent request with the same Idempotency-Key committed first: answer with its credential.
     if (idempotencyKey !== undefined && e instanceof TesseraError && e.code === 'CONFLICT') {
@@ -128,7 +170,12 @@ export async function issueForTenant(deps: AppDeps, tenant: TenantRecord, reques
   return { verifiableCredential: secured, record, replayed: false };
 }
 
-async function replayOf(deps: AppDeps, tenant: TenantRecord, key: string, requestHash: string): Promise<IssueOutcome | undefined> {
+async function replayOf(
+  deps: AppDeps,
+  tenant: TenantRecord,
+  key: string,
+  requestHash: string,
+): Promise<IssueOutcome | undefined> {
   const previous = await deps.store.idempotency.get(tenant.id, key);
   if (!previous) return undefined;
   if (previous.requestHash !== requestHash) {
@@ -136,6 +183,7 @@ async function replayOf(deps: AppDeps, tenant: TenantRecord, key: string, reques
   }
   const record = await deps.store.credentials.byId(tenant.id, previous.credentialId);
   if (!record) throw new TesseraError('INTERNAL', 'an idempotency record points at a missing credential');
-  const verifiableCredential = record.format === 'vc-jwt' ? record.document : (JSON.parse(record.document) as Record<string, unknown>);
+  const verifiableCredential =
+    record.format === 'vc-jwt' ? record.document : (JSON.parse(record.document) as Record<string, unknown>);
   return { verifiableCredential, record, replayed: true };
 }

@@ -18,14 +18,21 @@ export interface CreateTenantInput {
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** did:web of a tenant: `did:web:<host>[%3Aport]:tenants:<slug>`, served at `/tenants/<slug>/did.json`. */
-export const tenantDidWeb = (publicUrl: string, slug: string): string => urlToDidWeb(publicUrl, ['tenants', slug]);
+export const tenantDidWeb = (publicUrl: string, slug: string): string =>
+  urlToDidWeb(publicUrl, ['tenants', slug]);
 
 /** Generates an Ed25519 key for a tenant and seals its secret; `did` is the key's controller. */
-export async function newIssuerKey(deps: AppDeps, tenantId: string, did: string, didMethod: DidMethod): Promise<IssuerKeyRecord> {
+export async function newIssuerKey(
+  deps: AppDeps,
+  tenantId: string,
+  did: string,
+  didMethod: DidMethod,
+): Promise<IssuerKeyRecord> {
   const { publicKey, secretKey } = await deps.crypto.ed25519Generate();
   const id = newId(deps);
   const publicKeyMultibase = encodeEd25519PublicMultikey(publicKey);
-  const verificationMethod = didMethod === 'key' ? `${did}#${publicKeyMultibase}` : `${did}#key-${id.slice(-12)}`;
+  const verificationMethod =
+    didMethod === 'key' ? `${did}#${publicKeyMultibase}` : `${did}#key-${id.slice(-12)}`;
   return {
     id,
     tenantId,
@@ -38,11 +45,19 @@ export async function newIssuerKey(deps: AppDeps, tenantId: string, did: string,
 }
 
 /** Creates a tenant (an OB 3.0 issuer Profile with a DID) and its first signing key, atomically. */
-export async function createTenant(deps: AppDeps, input: CreateTenantInput): Promise<{ tenant: TenantRecord; key: IssuerKeyRecord }> {
+export async function createTenant(
+  deps: AppDeps,
+  input: CreateTenantInput,
+): Promise<{ tenant: TenantRecord; key: IssuerKeyRecord }> {
   if (!SLUG.test(input.slug)) {
-    throw new TesseraError('INPUT_INVALID', 'slug must be 1-63 lowercase letters, digits or inner hyphens', { fields: [{ pointer: '/slug', message: 'invalid slug' }] });
+    throw new TesseraError('INPUT_INVALID', 'slug must be 1-63 lowercase letters, digits or inner hyphens', {
+      fields: [{ pointer: '/slug', message: 'invalid slug' }],
+    });
   }
-  if (!input.name.trim()) throw new TesseraError('INPUT_INVALID', 'name is required', { fields: [{ pointer: '/name', message: 'is required' }] });
+  if (!input.name.trim())
+    throw new TesseraError('INPUT_INVALID', 'name is required', {
+      fields: [{ pointer: '/name', message: 'is required' }],
+    });
   const didMethod = input.didMethod ?? 'web';
   const id = newId(deps);
   let did = tenantDidWeb(deps.publicUrl, input.slug);
@@ -64,23 +79,31 @@ export async function createTenant(deps: AppDeps, input: CreateTenantInput): Pro
     did,
     createdAt: timestamp(deps.now()),
   };
-  await deps.store.transaction(async (tx) => {
-    if (await tx.tenants.bySlug(input.slug)) throw new TesseraError('CONFLICT', `a tenant with slug ${input.slug} exists`);
-    await tx.tenants.insert(tenant);
-    await tx.keys.insert(key);
-  }, { tenantId: id });
+  await deps.store.transaction(
+    async (tx) => {
+      if (await tx.tenants.bySlug(input.slug))
+        throw new TesseraError('CONFLICT', `a tenant with slug ${input.slug} exists`);
+      await tx.tenants.insert(tenant);
+      await tx.keys.insert(key);
+    },
+    { tenantId: id },
+  );
   return { tenant, key };
 }
 
 /** Rotation: a new active key signs from now on; the old one is retired but stays listed. */
 export async function rotateKey(deps: AppDeps, tenant: TenantRecord): Promise<IssuerKeyRecord> {
-  if (tenant.didMethod === 'key') throw new TesseraError('CONFLICT', 'a did:key tenant has exactly one key and cannot rotate it');
+  if (tenant.didMethod === 'key')
+    throw new TesseraError('CONFLICT', 'a did:key tenant has exactly one key and cannot rotate it');
   const key = await newIssuerKey(deps, tenant.id, tenant.did, 'web');
-  await deps.store.transaction(async (tx) => {
-    const current = await tx.keys.active(tenant.id);
-    if (current) await tx.keys.retire(tenant.id, current.id, key.createdAt);
-    await tx.keys.insert(key);
-  }, { tenantId: tenant.id });
+  await deps.store.transaction(
+    async (tx) => {
+      const current = await tx.keys.active(tenant.id);
+      if (current) await tx.keys.retire(tenant.id, current.id, key.createdAt);
+      await tx.keys.insert(key);
+    },
+    { tenantId: tenant.id },
+  );
   return key;
 }
 
@@ -96,7 +119,12 @@ export function issuerProfile(tenant: TenantRecord): Record<string, unknown> {
 
 /** The tenant's DID document: every key, active or retired, is an assertion method. */
 export function didDocument(tenant: TenantRecord, keys: readonly IssuerKeyRecord[]): Record<string, unknown> {
-  const methods = keys.map((k) => ({ id: k.verificationMethod, type: 'Multikey', controller: tenant.did, publicKeyMultibase: k.publicKeyMultibase }));
+  const methods = keys.map((k) => ({
+    id: k.verificationMethod,
+    type: 'Multikey',
+    controller: tenant.did,
+    publicKeyMultibase: k.publicKeyMultibase,
+  }));
   return {
     '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
     id: tenant.did,

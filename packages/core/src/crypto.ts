@@ -26,7 +26,12 @@ export interface CryptoProvider {
   /** Raw verification; callers go through `verifyEd25519Strict`, which adds the malleability checks. */
   ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean>;
   /** ES256 (P-256, raw r||s signature) and RS256 (RSASSA-PKCS1-v1_5 SHA-256) over a public JWK. */
-  verifyJwk(alg: 'ES256' | 'RS256', jwk: JsonWebKey, data: Uint8Array, signature: Uint8Array): Promise<boolean>;
+  verifyJwk(
+    alg: 'ES256' | 'RS256',
+    jwk: JsonWebKey,
+    data: Uint8Array,
+    signature: Uint8Array,
+  ): Promise<boolean>;
 }
 
 const ED25519_PKCS8_PREFIX = Uint8Array.from([
@@ -85,7 +90,12 @@ export function createWebCrypto(subtle: SubtleCrypto = globalThis.crypto.subtle)
     async ed25519Verify(publicKey, message, signature) {
       try {
         const key = await importVerifyKey(publicKey);
-        return await subtle.verify({ name: 'Ed25519' }, key, signature as BufferSource, message as BufferSource);
+        return await subtle.verify(
+          { name: 'Ed25519' },
+          key,
+          signature as BufferSource,
+          message as BufferSource,
+        );
       } catch {
         return false;
       }

@@ -3,11 +3,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromHex } from './bytes.js';
 import { createWebCrypto } from './crypto.js';
-import { ed25519PublicKeyProblem, isCanonicalEd25519Signature, isSmallOrderPoint, verifyEd25519Strict } from './ed25519-strict.js';
+import {
+  ed25519PublicKeyProblem,
+  isCanonicalEd25519Signature,
+  isSmallOrderPoint,
+  verifyEd25519Strict,
+} from './ed25519-strict.js';
 
 const L = 2n ** 252n + 27742317777372353535851937790883648493n;
 const leToBig = (b: Uint8Array) => b.reduceRight((acc, x) => (acc << 8n) | BigInt(x), 0n);
-const bigToLe = (n: bigint) => Uint8Array.from({ length: 32 }, (_, i) => Number((n >> BigInt(8 * i)) & 0xffn));
+const bigToLe = (n: bigint) =>
+  Uint8Array.from({ length: 32 }, (_, i) => Number((n >> BigInt(8 * i)) & 0xffn));
 
 describe('Ed25519 strict acceptance', () => {
   const crypto = createWebCrypto();

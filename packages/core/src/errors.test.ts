@@ -5,13 +5,16 @@ import { ERROR_CODES, isErrorCode, TesseraError, toTesseraError } from './errors
 describe('error codes', () => {
   const doc = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8');
 
-  it.each(Object.entries(ERROR_CODES))('docs/errors.md documents %s with its HTTP status and exit code', (code, info) => {
-    const row = doc.split('\n').find((l) => l.startsWith(`| \`${code}\` |`));
-    expect(row, `no row for ${code}`).toBeDefined();
-    const cells = row!.split('|').map((c) => c.trim());
-    expect(cells[3]).toBe(String(info.status));
-    expect(cells[4]).toBe(String(info.exit));
-  });
+  it.each(Object.entries(ERROR_CODES))(
+    'docs/errors.md documents %s with its HTTP status and exit code',
+    (code, info) => {
+      const row = doc.split('\n').find((l) => l.startsWith(`| \`${code}\` |`));
+      expect(row, `no row for ${code}`).toBeDefined();
+      const cells = row!.split('|').map((c) => c.trim());
+      expect(cells[3]).toBe(String(info.status));
+      expect(cells[4]).toBe(String(info.exit));
+    },
+  );
 
   it('wraps foreign errors as INTERNAL but keeps coded ones', () => {
     const coded = new TesseraError('NOT_FOUND', 'x');

@@ -27,8 +27,16 @@ export const ERROR_CODES = {
   PRESENTATION_INVALID: code(422, 1, 'The presentation does not follow the VC 2.0 data model'),
   ISSUER_INVALID: code(400, 2, 'The issuer is missing or is not a URL'),
   CONTEXT_INVALID: code(422, 1, 'The @context list is not the one the data model requires'),
-  CONTEXT_UNKNOWN: code(422, 1, 'The credential names a JSON-LD context that is not in the bundled, pinned set'),
-  JSONLD_INVALID: code(422, 1, 'JSON-LD processing failed (undefined term, invalid IRI or conflicting definition)'),
+  CONTEXT_UNKNOWN: code(
+    422,
+    1,
+    'The credential names a JSON-LD context that is not in the bundled, pinned set',
+  ),
+  JSONLD_INVALID: code(
+    422,
+    1,
+    'JSON-LD processing failed (undefined term, invalid IRI or conflicting definition)',
+  ),
   // Proofs
   PROOF_MISSING: code(422, 1, 'The credential carries no proof'),
   PROOF_INVALID: code(422, 1, 'The proof is malformed'),
@@ -42,7 +50,11 @@ export const ERROR_CODES = {
   KEY_INVALID: code(400, 2, 'The key is malformed, of the wrong type, or weak'),
   VERIFICATION_METHOD_INVALID: code(422, 1, 'The verification method identifier is malformed'),
   VERIFICATION_METHOD_UNRESOLVABLE: code(422, 1, 'The verification method could not be resolved'),
-  VERIFICATION_METHOD_NOT_AUTHORIZED: code(422, 1, 'The verification method is not an assertion method of the issuer'),
+  VERIFICATION_METHOD_NOT_AUTHORIZED: code(
+    422,
+    1,
+    'The verification method is not an assertion method of the issuer',
+  ),
   DID_METHOD_UNSUPPORTED: code(422, 1, 'The DID method is not supported'),
   DID_RESOLUTION_FAILED: code(422, 1, 'The DID document could not be resolved'),
   // JWT

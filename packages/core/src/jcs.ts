@@ -50,6 +50,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 function serializeString(s: string): string {
   // The cheap test first: most strings have no surrogate at all, and the lookaround regex is slower.
-  if (ANY_SURROGATE.test(s) && LONE_SURROGATE.test(s)) throw new TypeError('JCS cannot represent a string with a lone surrogate');
+  if (ANY_SURROGATE.test(s) && LONE_SURROGATE.test(s))
+    throw new TypeError('JCS cannot represent a string with a lone surrogate');
   return JSON.stringify(s);
 }

@@ -40,7 +40,10 @@ export function jsonDepth(text: string, limit = Number.POSITIVE_INFINITY): numbe
 /** Parses untrusted JSON text within limits; every failure is a coded error. */
 export function parseJson(text: string, limits: JsonLimits = DEFAULT_JSON_LIMITS): unknown {
   if (text.length > limits.maxLength) {
-    throw new TesseraError('INPUT_TOO_LARGE', `input is ${text.length} characters; the limit is ${limits.maxLength}`);
+    throw new TesseraError(
+      'INPUT_TOO_LARGE',
+      `input is ${text.length} characters; the limit is ${limits.maxLength}`,
+    );
   }
   if (jsonDepth(text, limits.maxDepth) > limits.maxDepth) {
     throw new TesseraError('INPUT_TOO_DEEP', `input nests deeper than ${limits.maxDepth} levels`);

@@ -1,11 +1,17 @@
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import { createSignCryptosuite, createVerifyCryptosuite } from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
 import { cryptosuite as rdfcSuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
-import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as vc from '@digitalbazaar/vc';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPeerDocumentLoader } from '../../../test-support/digitalbazaar-loader.mjs';
-import { bundledContextRegistry, didKeyDocument, exportSigningKey, issueCredential, type SigningKey } from '../src/index.js';
+import {
+  bundledContextRegistry,
+  didKeyDocument,
+  exportSigningKey,
+  issueCredential,
+  type SigningKey,
+} from '../src/index.js';
 import { benchCredential, crypto, newIssuerKey, verifierWith } from './support.js';
 
 /**
@@ -26,32 +32,55 @@ beforeAll(async () => {
   key = await newIssuerKey();
 });
 
-describe.each(Object.keys(suites) as (keyof typeof suites)[])('%s interoperability with @digitalbazaar/vc', (name) => {
-  it('a credential issued by Tessera verifies with @digitalbazaar/vc', async () => {
-    const credential = await issueCredential({ crypto }, key, benchCredential(key.controller), { format: name });
-    const suite = new DataIntegrityProof({ cryptosuite: suites[name].verify });
-    const result = await vc.verifyCredential({ credential, suite, documentLoader, checkStatus: async () => ({ verified: true }) });
-    expect(result.error?.errors?.map((e: Error) => e.message) ?? result.error?.message).toBeUndefined();
-    expect(result.verified).toBe(true);
-  });
+describe.each(Object.keys(suites) as (keyof typeof suites)[])(
+  '%s interoperability with @digitalbazaar/vc',
+  (name) => {
+    it('a credential issued by Tessera verifies with @digitalbazaar/vc', async () => {
+      const credential = await issueCredential({ crypto }, key, benchCredential(key.controller), {
+        format: name,
+      });
+      const suite = new DataIntegrityProof({ cryptosuite: suites[name].verify });
+      const result = await vc.verifyCredential({
+        credential,
+        suite,
+        documentLoader,
+        checkStatus: async () => ({ verified: true }),
+      });
+      expect(result.error?.errors?.map((e: Error) => e.message) ?? result.error?.message).toBeUndefined();
+      expect(result.verified).toBe(true);
+    });
 
-  it('a credential issued by @digitalbazaar/vc verifies with Tessera', async () => {
-    const keyPair = await Ed25519Multikey.from(exportSigningKey(key, { includeSecret: true }));
-    const suite = new DataIntegrityProof({ signer: keyPair.signer(), cryptosuite: suites[name].sign });
-    const credential = await vc.issue({ credential: benchCredential(key.controller), suite, documentLoader });
-    const report = await verifierWith().verifyCredential(credential);
-    expect(report.checks.filter((c) => !c.ok && !c.skipped)).toEqual([]);
-    expect(report.verified).toBe(true);
-    expect(report.format).toBe(name);
-  });
+    it('a credential issued by @digitalbazaar/vc verifies with Tessera', async () => {
+      const keyPair = await Ed25519Multikey.from(exportSigningKey(key, { includeSecret: true }));
+      const suite = new DataIntegrityProof({ signer: keyPair.signer(), cryptosuite: suites[name].sign });
+      const credential = await vc.issue({
+        credential: benchCredential(key.controller),
+        suite,
+        documentLoader,
+      });
+      const report = await verifierWith().verifyCredential(credential);
+      expect(report.checks.filter((c) => !c.ok && !c.skipped)).toEqual([]);
+      expect(report.verified).toBe(true);
+      expect(report.format).toBe(name);
+    });
 
-  it('a credential issued by @digitalbazaar/vc and then tampered fails in both verifiers', async () => {
-    const keyPair = await Ed25519Multikey.from(exportSigningKey(key, { includeSecret: true }));
-    const suite = new DataIntegrityProof({ signer: keyPair.signer(), cryptosuite: suites[name].sign });
-    const credential = await vc.issue({ credential: benchCredential(key.controller), suite, documentLoader });
-    credential.credentialSubject.achievement.name = 'Soldering (forged)';
-    expect((await verifierWith().verifyCredential(credential)).verified).toBe(false);
-    const theirs = await vc.verifyCredential({ credential, suite: new DataIntegrityProof({ cryptosuite: suites[name].verify }), documentLoader, checkStatus: async () => ({ verified: true }) });
-    expect(theirs.verified).toBe(false);
-  });
-});
+    it('a credential issued by @digitalbazaar/vc and then tampered fails in both verifiers', async () => {
+      const keyPair = await Ed25519Multikey.from(exportSigningKey(key, { includeSecret: true }));
+      const suite = new DataIntegrityProof({ signer: keyPair.signer(), cryptosuite: suites[name].sign });
+      const credential = await vc.issue({
+        credential: benchCredential(key.controller),
+        suite,
+        documentLoader,
+      });
+      credential.credentialSubject.achievement.name = 'Soldering (forged)';
+      expect((await verifierWith().verifyCredential(credential)).verified).toBe(false);
+      const theirs = await vc.verifyCredential({
+        credential,
+        suite: new DataIntegrityProof({ cryptosuite: suites[name].verify }),
+        documentLoader,
+        checkStatus: async () => ({ verified: true }),
+      });
+      expect(theirs.verified).toBe(false);
+    });
+  },
+);

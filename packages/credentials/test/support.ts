@@ -30,7 +30,9 @@ export const PROBE_ACHIEVEMENT = {
 
 /** An unsigned OB 3.0 credential with one rubric result and two evidence items (the bench credential). */
 export function benchCredential(issuer: string): Record<string, unknown> {
-  const credential = JSON.parse(readFileSync(new URL('../../../test-support/bench-credential.json', import.meta.url), 'utf8'));
+  const credential = JSON.parse(
+    readFileSync(new URL('../../../test-support/bench-credential.json', import.meta.url), 'utf8'),
+  );
   credential.issuer.id = issuer;
   return credential;
 }

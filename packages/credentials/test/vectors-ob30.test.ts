@@ -1,7 +1,12 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { HAVE_VECTORS, readVector, readVectorJson, vectorPath } from '../../../test-support/vectors.js';
-import { createKeyResolver, decodeEd25519PublicMultikey, parseTrustStore, type VerificationReport } from '../src/index.js';
+import {
+  createKeyResolver,
+  decodeEd25519PublicMultikey,
+  parseTrustStore,
+  type VerificationReport,
+} from '../src/index.js';
 import { verifierWith } from './support.js';
 
 /**
@@ -56,14 +61,26 @@ const INVALID: Record<string, { check: string; code: string }> = {
   'simple-err-credential-subject-identifier-type.json': { check: 'structure', code: 'CREDENTIAL_INVALID' },
   'simple-err-credential-subject-profile-type.json': { check: 'structure', code: 'CREDENTIAL_INVALID' },
   'simple-err-credential-subject-result-type.json': { check: 'structure', code: 'CREDENTIAL_INVALID' },
-  'simple-err-credential-subject-achievement-result-description-type.json': { check: 'structure', code: 'CREDENTIAL_INVALID' },
+  'simple-err-credential-subject-achievement-result-description-type.json': {
+    check: 'structure',
+    code: 'CREDENTIAL_INVALID',
+  },
   'simple-err-evidence-type.json': { check: 'structure', code: 'CREDENTIAL_INVALID' },
   'simple-err-issuer-type.json': { check: 'structure', code: 'CREDENTIAL_INVALID' },
   'simple-err-issuer-parentorg-type.json': { check: 'structure', code: 'CREDENTIAL_INVALID' },
   'simple-err-issuer-otheridentifier-type.json': { check: 'structure', code: 'CREDENTIAL_INVALID' },
-  'simple-err-proof-method-no-scheme.json': { check: 'verificationMethod', code: 'VERIFICATION_METHOD_INVALID' },
-  'simple-err-proof-method-unknown-scheme.json': { check: 'verificationMethod', code: 'VERIFICATION_METHOD_INVALID' },
-  'simple-err-proof-method-unknown-did-method.json': { check: 'verificationMethod', code: 'DID_METHOD_UNSUPPORTED' },
+  'simple-err-proof-method-no-scheme.json': {
+    check: 'verificationMethod',
+    code: 'VERIFICATION_METHOD_INVALID',
+  },
+  'simple-err-proof-method-unknown-scheme.json': {
+    check: 'verificationMethod',
+    code: 'VERIFICATION_METHOD_INVALID',
+  },
+  'simple-err-proof-method-unknown-did-method.json': {
+    check: 'verificationMethod',
+    code: 'DID_METHOD_UNSUPPORTED',
+  },
   'simple-err-proof-method.json': { check: 'verificationMethod', code: 'OFFLINE' },
   'simple-err-proof-value.json': { check: 'signature', code: 'CREDENTIAL_SIGNATURE_INVALID' },
   // Signed by a did:key that the issuer (a urn:uuid) does not control: the signature is valid, but
@@ -71,13 +88,23 @@ const INVALID: Record<string, { check: string; code: string }> = {
   'simple-did-key-method.json': { check: 'issuer', code: 'VERIFICATION_METHOD_NOT_AUTHORIZED' },
 };
 
-const failures = (r: VerificationReport) => r.checks.filter((c) => !c.ok && !c.skipped).map((c) => `${c.check}:${c.code}: ${c.message}`);
+const failures = (r: VerificationReport) =>
+  r.checks.filter((c) => !c.ok && !c.skipped).map((c) => `${c.check}:${c.code}: ${c.message}`);
 
 describe.runIf(HAVE_VECTORS)('1EdTech Open Badges 3.0 test credentials', () => {
-  const verifier = verifierWith({ resolver: createKeyResolver({ trustStore: pinnedKeys() }), now: () => new Date('2026-11-23T00:00:00Z') });
+  const verifier = verifierWith({
+    resolver: createKeyResolver({ trustStore: pinnedKeys() }),
+    now: () => new Date('2026-11-23T00:00:00Z'),
+  });
 
   it('every JSON credential in the folder has an expectation here', () => {
-    const known = new Set([...VALID, ...Object.keys(INVALID), 'complete_v1.json', 'credential-status-revoked.json', 'endorsement-err-schema-status-refresh.json']);
+    const known = new Set([
+      ...VALID,
+      ...Object.keys(INVALID),
+      'complete_v1.json',
+      'credential-status-revoked.json',
+      'endorsement-err-schema-status-refresh.json',
+    ]);
     expect(files.filter((f) => !known.has(f))).toEqual([]);
   });
 
@@ -111,6 +138,8 @@ describe.runIf(HAVE_VECTORS)('1EdTech Open Badges 3.0 test credentials', () => {
     expect(report.usable).toBe(true);
     expect(report.format).toBe('vc-jwt-1.1');
     expect(report.checks.find((c) => c.check === 'jwt')?.ok).toBe(true);
-    expect(report.checks.find((c) => c.check === 'verificationMethod')?.code).toBe('VERIFICATION_METHOD_UNRESOLVABLE');
+    expect(report.checks.find((c) => c.check === 'verificationMethod')?.code).toBe(
+      'VERIFICATION_METHOD_UNRESOLVABLE',
+    );
   });
 });

@@ -10,7 +10,9 @@ import {
 } from 'node:crypto';
 import { type CryptoProvider, ed25519Pkcs8 } from '@tessera/core';
 
-const ED25519_SPKI_PREFIX = Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00]);
+const ED25519_SPKI_PREFIX = Uint8Array.from([
+  0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+]);
 
 /** Bounded cache of parsed keys: parsing DER costs more than a verify on hot paths. */
 function keyCache<K>(make: (key: Uint8Array) => K, limit = 4096) {
@@ -28,7 +30,8 @@ function keyCache<K>(make: (key: Uint8Array) => K, limit = 4096) {
 }
 
 // crypto.hash (Node ≥ 20.12) hashes in one call, skipping the Hash object createHash allocates.
-const oneShot = (nodeCrypto as { hash?: (alg: string, data: Uint8Array | string, enc: 'buffer') => Buffer }).hash;
+const oneShot = (nodeCrypto as { hash?: (alg: string, data: Uint8Array | string, enc: 'buffer') => Buffer })
+  .hash;
 const sha256 = (data: Uint8Array | string): Uint8Array =>
   new Uint8Array(oneShot ? oneShot('sha256', data, 'buffer') : createHash('sha256').update(data).digest());
 
@@ -37,10 +40,15 @@ const toBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLe
 /** node:crypto implementation of the crypto port: synchronous OpenSSL calls behind the async port. */
 export function createNodeCrypto(): CryptoProvider {
   const publicKeyObject = keyCache((pub) =>
-    createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, toBuffer(pub)]), format: 'der', type: 'spki' }),
+    createPublicKey({
+      key: Buffer.concat([ED25519_SPKI_PREFIX, toBuffer(pub)]),
+      format: 'der',
+      type: 'spki',
+    }),
   );
   const privateKeyObject = keyCache(
-    (seed): KeyObject => createPrivateKey({ key: toBuffer(ed25519Pkcs8(seed)), format: 'der', type: 'pkcs8' }),
+    (seed): KeyObject =>
+      createPrivateKey({ key: toBuffer(ed25519Pkcs8(seed)), format: 'der', type: 'pkcs8' }),
     256,
   );
   return {

@@ -42,12 +42,17 @@ ${ENV_NOTE}`,
   },
   async run(args, io) {
     const didMethod = optionalString(args, 'did-method') ?? 'web';
-    if (didMethod !== 'web' && didMethod !== 'key') throw new TesseraError('USAGE_INVALID', '--did-method must be web or key');
+    if (didMethod !== 'web' && didMethod !== 'key')
+      throw new TesseraError('USAGE_INVALID', '--did-method must be web or key');
     const input = {
       slug: requireString(args, 'slug', 'tenant create'),
       name: requireString(args, 'name', 'tenant create'),
       didMethod: didMethod as DidMethod,
-      ...Object.fromEntries(['url', 'email', 'description', 'image'].flatMap((k) => (optionalString(args, k) ? [[k, optionalString(args, k)]] : []))),
+      ...Object.fromEntries(
+        ['url', 'email', 'description', 'image'].flatMap((k) =>
+          optionalString(args, k) ? [[k, optionalString(args, k)]] : [],
+        ),
+      ),
     };
     const { tenant, key } = await withAdmin((deps) => createTenant(deps, input));
     io.stdout(`${JSON.stringify({ ...tenant, verificationMethod: key.verificationMethod }, null, 2)}\n`);
@@ -77,10 +82,17 @@ ${ENV_NOTE}`,
   options: { tenant: { type: 'string' }, scopes: { type: 'string' }, name: { type: 'string' } },
   async run(args, io) {
     const slug = requireString(args, 'tenant', 'apikey create');
-    const scopes = requireString(args, 'scopes', 'apikey create').split(',').map((s) => s.trim()).filter(Boolean);
+    const scopes = requireString(args, 'scopes', 'apikey create')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const name = optionalString(args, 'name') ?? 'cli';
-    const { record, token } = await withAdmin(async (deps) => createApiKey(deps, (await tenantBySlug(deps, slug)).id, { name, scopes }));
-    io.stderr(`API key ${record.id} for ${slug} with scopes ${record.scopes.join(',')}; the token is shown once:\n`);
+    const { record, token } = await withAdmin(async (deps) =>
+      createApiKey(deps, (await tenantBySlug(deps, slug)).id, { name, scopes }),
+    );
+    io.stderr(
+      `API key ${record.id} for ${slug} with scopes ${record.scopes.join(',')}; the token is shown once:\n`,
+    );
     io.stdout(`${token}\n`);
     return 0;
   },
@@ -95,10 +107,13 @@ export const apikeyRevoke: Command = {
   async run(args, io) {
     const slug = requireString(args, 'tenant', 'apikey revoke');
     const id = args.positionals[0];
-    if (!id || args.positionals.length > 1) throw new TesseraError('USAGE_INVALID', 'name exactly one API key id');
+    if (!id || args.positionals.length > 1)
+      throw new TesseraError('USAGE_INVALID', 'name exactly one API key id');
     const revoked = await withAdmin(async (deps) => {
       const tenant = await tenantBySlug(deps, slug);
-      return deps.store.transaction((tx) => tx.apiKeys.revoke(tenant.id, id, new Date().toISOString()), { tenantId: tenant.id });
+      return deps.store.transaction((tx) => tx.apiKeys.revoke(tenant.id, id, new Date().toISOString()), {
+        tenantId: tenant.id,
+      });
     });
     if (!revoked) throw new TesseraError('NOT_FOUND', `no active API key ${id} for ${slug}`);
     io.stderr(`revoked ${id}\n`);

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { canonicalize, TesseraError } from '@tessera/core';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { type ParsedArgs, optionalString, requireString } from '../args.js';
 import type { CliIo } from '../args.js';
+import { optionalString, type ParsedArgs, requireString } from '../args.js';
 import { readText } from '../io.js';
 
 /**
@@ -22,12 +22,21 @@ interface Row {
 function readRows(path: string): Row[] {
   let records: Record<string, string>[];
   try {
-    records = parseCsv(readText(path), { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), skip_empty_lines: true, trim: true, bom: true });
+    records = parseCsv(readText(path), {
+      columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+    });
   } catch (e) {
     throw new TesseraError('INPUT_INVALID', `${path}: ${(e as Error).message}`);
   }
   if (records.length === 0) throw new TesseraError('INPUT_INVALID', `${path} has no rows`);
-  if (!('subject' in records[0]!)) throw new TesseraError('INPUT_INVALID', `${path} needs a "subject" column (and optionally "name", "results")`);
+  if (!('subject' in records[0]!))
+    throw new TesseraError(
+      'INPUT_INVALID',
+      `${path} needs a "subject" column (and optionally "name", "results")`,
+    );
   return records.map((r, i) => {
     const row: Row = { line: i + 2, subject: r.subject ?? '' };
     if (r.name) row.name = r.name;
@@ -44,11 +53,17 @@ function readRows(path: string): Row[] {
 
 function requestFor(row: Row, achievementId: string, format: string) {
   const subject: Record<string, unknown> = { id: row.subject, type: ['AchievementSubject'] };
-  if (row.name) subject.identifier = [{ type: 'IdentityObject', hashed: false, identityHash: row.name, identityType: 'name' }];
+  if (row.name)
+    subject.identifier = [
+      { type: 'IdentityObject', hashed: false, identityHash: row.name, identityType: 'name' },
+    ];
   if (row.results !== undefined) subject.result = row.results;
   return {
     credential: {
-      '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
+      '@context': [
+        'https://www.w3.org/ns/credentials/v2',
+        'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+      ],
       type: ['VerifiableCredential', 'OpenBadgeCredential'],
       credentialSubject: subject,
     },
@@ -87,11 +102,21 @@ export async function bulkIssue(args: ParsedArgs, io: CliIo): Promise<number> {
 
   const issueRow = async (row: Row) => {
     if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$/.test(row.subject)) {
-      failures.push({ line: row.line, subject: row.subject, code: 'INPUT_INVALID', detail: 'subject must be a URI (did:…, mailto:…, https://…)' });
+      failures.push({
+        line: row.line,
+        subject: row.subject,
+        code: 'INPUT_INVALID',
+        detail: 'subject must be a URI (did:…, mailto:…, https://…)',
+      });
       return;
     }
     if (typeof row.results === 'symbol') {
-      failures.push({ line: row.line, subject: row.subject, code: 'INPUT_INVALID', detail: 'results is not valid JSON' });
+      failures.push({
+        line: row.line,
+        subject: row.subject,
+        code: 'INPUT_INVALID',
+        detail: 'results is not valid JSON',
+      });
       return;
     }
     const body = requestFor(row, achievementId, format);
@@ -101,12 +126,21 @@ export async function bulkIssue(args: ParsedArgs, io: CliIo): Promise<number> {
       try {
         response = await fetch(`${server}/credentials/issue`, {
           method: 'POST',
-          headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'idempotency-key': key },
+          headers: {
+            authorization: `Bearer ${apiKey}`,
+            'content-type': 'application/json',
+            'idempotency-key': key,
+          },
           body: JSON.stringify(body),
         });
       } catch (e) {
         if (attempt < 3) continue;
-        failures.push({ line: row.line, subject: row.subject, code: 'UNAVAILABLE', detail: (e as Error).message });
+        failures.push({
+          line: row.line,
+          subject: row.subject,
+          code: 'UNAVAILABLE',
+          detail: (e as Error).message,
+        });
         return;
       }
       const payload = (await response.json().catch(() => ({}))) as Record<string, unknown>;
@@ -116,9 +150,17 @@ export async function bulkIssue(args: ParsedArgs, io: CliIo): Promise<number> {
         continue;
       }
       if (response.status === 201) {
-        appendFileSync(out, `${JSON.stringify({ line: row.line, subject: row.subject, verifiableCredential: payload.verifiableCredential })}\n`);
+        appendFileSync(
+          out,
+          `${JSON.stringify({ line: row.line, subject: row.subject, verifiableCredential: payload.verifiableCredential })}\n`,
+        );
       } else {
-        failures.push({ line: row.line, subject: row.subject, code: String(payload.code ?? response.status), detail: String(payload.detail ?? response.statusText) });
+        failures.push({
+          line: row.line,
+          subject: row.subject,
+          code: String(payload.code ?? response.status),
+          detail: String(payload.detail ?? response.statusText),
+        });
       }
       return;
     }
@@ -137,9 +179,14 @@ export async function bulkIssue(args: ParsedArgs, io: CliIo): Promise<number> {
   const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
   if (failures.length > 0) {
     failures.sort((a, b) => a.line - b.line);
-    writeFileSync(failedPath, `line,subject,code,detail\n${failures.map((f) => [f.line, quote(f.subject), f.code, quote(f.detail)].join(',')).join('\n')}\n`);
+    writeFileSync(
+      failedPath,
+      `line,subject,code,detail\n${failures.map((f) => [f.line, quote(f.subject), f.code, quote(f.detail)].join(',')).join('\n')}\n`,
+    );
   }
   const issued = rows.length - failures.length;
-  io.stderr(`${issued} of ${rows.length} rows issued (${done.size} already done before this run) → ${out}${failures.length ? `; ${failures.length} failed → ${failedPath}` : ''}\n`);
+  io.stderr(
+    `${issued} of ${rows.length} rows issued (${done.size} already done before this run) → ${out}${failures.length ? `; ${failures.length} failed → ${failedPath}` : ''}\n`,
+  );
   return failures.length > 0 ? 1 : 0;
 }

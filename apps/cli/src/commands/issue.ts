@@ -1,3 +1,4 @@
+import { TesseraError } from '@tessera/core';
 import {
   buildOpenBadgeCredential,
   importSigningKey,
@@ -8,7 +9,6 @@ import {
   parseEvidence,
   parseResults,
 } from '@tessera/credentials';
-import { TesseraError } from '@tessera/core';
 import { type Command, optionalString, parseDateFlag, requireString } from '../args.js';
 import { crypto } from '../deps.js';
 import { readJsonFile } from '../io.js';
@@ -58,10 +58,13 @@ same file again resumes: nothing is issued twice (per-row Idempotency-Keys).`,
     const achievementPath = requireString(args, 'achievement', 'issue');
     const subjectId = requireString(args, 'subject', 'issue');
     const format = optionalString(args, 'format') ?? 'eddsa-rdfc-2022';
-    if (!isProofFormat(format)) throw new TesseraError('USAGE_INVALID', `--format must be one of ${PROOF_FORMATS.join(', ')}`);
-    if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$/.test(subjectId)) throw new TesseraError('USAGE_INVALID', '--subject must be a URI such as did:key:… or https://…');
+    if (!isProofFormat(format))
+      throw new TesseraError('USAGE_INVALID', `--format must be one of ${PROOF_FORMATS.join(', ')}`);
+    if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$/.test(subjectId))
+      throw new TesseraError('USAGE_INVALID', '--subject must be a URI such as did:key:… or https://…');
     const validUntilFlag = optionalString(args, 'valid-until');
-    const validUntil = validUntilFlag === undefined ? undefined : parseDateFlag(validUntilFlag, 'valid-until');
+    const validUntil =
+      validUntilFlag === undefined ? undefined : parseDateFlag(validUntilFlag, 'valid-until');
     const key = await importSigningKey(readJsonFile(keyPath, 'key file'), crypto);
     const achievement = parseAchievement(readJsonFile(achievementPath, 'achievement file'));
     const resultPath = optionalString(args, 'result');
@@ -71,8 +74,22 @@ same file again resumes: nothing is issued twice (per-row Idempotency-Keys).`,
       issuer: issuerName ? { id: key.controller, name: issuerName } : { id: key.controller },
       achievement: achievement as unknown as Record<string, unknown>,
       subjectId,
-      ...(resultPath ? { results: parseResults(readJsonFile(resultPath, 'result file')) as unknown as Record<string, unknown>[] } : {}),
-      ...(evidencePath ? { evidence: parseEvidence(readJsonFile(evidencePath, 'evidence file')) as unknown as Record<string, unknown>[] } : {}),
+      ...(resultPath
+        ? {
+            results: parseResults(readJsonFile(resultPath, 'result file')) as unknown as Record<
+              string,
+              unknown
+            >[],
+          }
+        : {}),
+      ...(evidencePath
+        ? {
+            evidence: parseEvidence(readJsonFile(evidencePath, 'evidence file')) as unknown as Record<
+              string,
+              unknown
+            >[],
+          }
+        : {}),
       ...(validUntil ? { validUntil } : {}),
     });
     const secured = await issueCredential({ crypto }, key, unsigned, { format });

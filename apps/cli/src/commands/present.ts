@@ -1,5 +1,5 @@
-import { createPresentation, importSigningKey, looksLikeJwt } from '@tessera/credentials';
 import { parseJson, TesseraError } from '@tessera/core';
+import { createPresentation, importSigningKey, looksLikeJwt } from '@tessera/credentials';
 import { type Command, optionalString, requireString } from '../args.js';
 import { crypto } from '../deps.js';
 import { readJsonFile, readText } from '../io.js';
@@ -17,7 +17,12 @@ authentication) for the verifier's challenge and domain.
   --challenge C     the verifier's challenge (a nonce it issued)
   --domain D        the verifier's domain
   --cryptosuite S   eddsa-rdfc-2022 (default) | eddsa-jcs-2022`,
-  options: { key: { type: 'string' }, challenge: { type: 'string' }, domain: { type: 'string' }, cryptosuite: { type: 'string' } },
+  options: {
+    key: { type: 'string' },
+    challenge: { type: 'string' },
+    domain: { type: 'string' },
+    cryptosuite: { type: 'string' },
+  },
   allowPositionals: true,
   async run(args, io) {
     const keyPath = requireString(args, 'key', 'present');
@@ -27,7 +32,11 @@ authentication) for the verifier's challenge and domain.
     if (cryptosuite !== 'eddsa-rdfc-2022' && cryptosuite !== 'eddsa-jcs-2022') {
       throw new TesseraError('USAGE_INVALID', '--cryptosuite must be eddsa-rdfc-2022 or eddsa-jcs-2022');
     }
-    if (args.positionals.length === 0) throw new TesseraError('USAGE_INVALID', 'name at least one credential file (see: tessera present --help)');
+    if (args.positionals.length === 0)
+      throw new TesseraError(
+        'USAGE_INVALID',
+        'name at least one credential file (see: tessera present --help)',
+      );
     const key = await importSigningKey(readJsonFile(keyPath, 'key file'), crypto);
     const credentials = args.positionals.map((path) => {
       const text = readText(path).trim();

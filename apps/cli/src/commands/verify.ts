@@ -1,13 +1,13 @@
+import { TesseraError } from '@tessera/core';
 import {
   createGuardedFetcher,
   createKeyResolver,
   createVerifier,
   firstFailure,
-  parseTrustStore,
   type PresentationReport,
+  parseTrustStore,
   type VerificationReport,
 } from '@tessera/credentials';
-import { TesseraError } from '@tessera/core';
 import { type Command, optionalString } from '../args.js';
 import { crypto } from '../deps.js';
 import { readJsonFile, readText } from '../io.js';
@@ -41,7 +41,8 @@ Exit status: 0 verified, 1 does not verify, 2 unusable input or usage.`,
   },
   allowPositionals: true,
   async run(args, io) {
-    if (args.positionals.length > 1) throw new TesseraError('USAGE_INVALID', 'verify takes one FILE (or - for standard input)');
+    if (args.positionals.length > 1)
+      throw new TesseraError('USAGE_INVALID', 'verify takes one FILE (or - for standard input)');
     const path = args.positionals[0] ?? '-';
     const challenge = optionalString(args, 'challenge');
     const domain = optionalString(args, 'domain');

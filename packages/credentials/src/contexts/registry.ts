@@ -35,7 +35,8 @@ export function bundledContextRegistry(): ContextRegistry {
   return bundled;
 }
 
-const toHex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+const toHex = (bytes: Uint8Array): string =>
+  Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 /**
  * Recomputes the SHA-256 of every pinned context's canonical JSON and throws CONTEXT_INVALID naming
@@ -54,7 +55,8 @@ export async function verifyContextPins(
   }
   for (const [url, expected] of Object.entries(pins)) {
     const doc = registry.get(url);
-    if (doc === undefined) throw new TesseraError('CONTEXT_INVALID', `pinned JSON-LD context ${url} is not bundled`);
+    if (doc === undefined)
+      throw new TesseraError('CONTEXT_INVALID', `pinned JSON-LD context ${url} is not bundled`);
     const actual = toHex(await crypto.sha256(utf8Encode(canonicalize(doc))));
     if (actual !== expected) {
       throw new TesseraError(

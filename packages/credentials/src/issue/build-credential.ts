@@ -30,8 +30,14 @@ export interface BuildCredentialInput {
 /** Assembles an unsigned OpenBadgeCredential (OB 3.0, VC 2.0) with a `urn:uuid` UUIDv7 id. */
 export function buildOpenBadgeCredential(input: BuildCredentialInput): Record<string, unknown> {
   const now = (input.now ?? (() => new Date()))();
-  const random = (input.randomBytes ?? ((n: number) => globalThis.crypto.getRandomValues(new Uint8Array(n))))(10);
-  const subject: Record<string, unknown> = { id: input.subjectId, type: ['AchievementSubject'], achievement: input.achievement };
+  const random = (input.randomBytes ?? ((n: number) => globalThis.crypto.getRandomValues(new Uint8Array(n))))(
+    10,
+  );
+  const subject: Record<string, unknown> = {
+    id: input.subjectId,
+    type: ['AchievementSubject'],
+    achievement: input.achievement,
+  };
   if (input.results && input.results.length > 0) subject.result = input.results;
   const { id, ...profile } = input.issuer;
   const credential: Record<string, unknown> = {

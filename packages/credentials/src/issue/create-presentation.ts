@@ -25,7 +25,10 @@ export const envelopeJwt = (jwt: string): Record<string, unknown> => ({
 });
 
 /** Creates a presentation signed by the holder for one verifier (challenge + domain). */
-export async function createPresentation(deps: { crypto: CryptoProvider; contexts?: ContextRegistry }, options: PresentOptions) {
+export async function createPresentation(
+  deps: { crypto: CryptoProvider; contexts?: ContextRegistry },
+  options: PresentOptions,
+) {
   const vp: Record<string, unknown> = {
     '@context': [VC_V2_CONTEXT],
     type: ['VerifiablePresentation'],

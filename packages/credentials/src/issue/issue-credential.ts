@@ -33,17 +33,30 @@ export async function issueCredential(
   options: IssueOptions = {},
 ): Promise<Record<string, unknown> | string> {
   if (!isRecord(credential)) throw new TesseraError('INPUT_INVALID', 'the credential must be a JSON object');
-  if ('proof' in credential) throw new TesseraError('INPUT_INVALID', 'the credential already carries a proof', { fields: [{ pointer: '/proof', message: 'remove it before issuing' }] });
+  if ('proof' in credential)
+    throw new TesseraError('INPUT_INVALID', 'the credential already carries a proof', {
+      fields: [{ pointer: '/proof', message: 'remove it before issuing' }],
+    });
   const contexts = deps.contexts ?? bundledContextRegistry();
   const contextCheck = checkContexts(credential['@context'], contexts, { requireOpenBadges: true });
-  if (!contextCheck.ok) throw new TesseraError(contextCheck.code ?? 'CONTEXT_INVALID', contextCheck.message, { fields: [{ pointer: '/@context', message: contextCheck.message }] });
+  if (!contextCheck.ok)
+    throw new TesseraError(contextCheck.code ?? 'CONTEXT_INVALID', contextCheck.message, {
+      fields: [{ pointer: '/@context', message: contextCheck.message }],
+    });
   const fields = [...validateOpenBadgeCredential(credential), ...validateResultLinks(credential)];
   if (fields.length > 0) {
-    throw new TesseraError('INPUT_INVALID', `the credential has ${fields.length} invalid field${fields.length > 1 ? 's' : ''}: ${fields[0]!.pointer} ${fields[0]!.message}`, { fields });
+    throw new TesseraError(
+      'INPUT_INVALID',
+      `the credential has ${fields.length} invalid field${fields.length > 1 ? 's' : ''}: ${fields[0]!.pointer} ${fields[0]!.message}`,
+      { fields },
+    );
   }
   const issuer = issuerIdOf(credential);
   if (issuer !== key.controller) {
-    throw new TesseraError('VERIFICATION_METHOD_NOT_AUTHORIZED', `the signing key belongs to ${key.controller}, not to the issuer ${String(issuer)}`);
+    throw new TesseraError(
+      'VERIFICATION_METHOD_NOT_AUTHORIZED',
+      `the signing key belongs to ${key.controller}, not to the issuer ${String(issuer)}`,
+    );
   }
   const format = options.format ?? DEFAULT_PROOF_FORMAT;
   if (format === 'vc-jwt') return signVcJwt(deps.crypto, credential, key);

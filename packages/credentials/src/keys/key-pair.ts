@@ -1,11 +1,10 @@
-import { type CryptoProvider, isRecord, TesseraError } from '@tessera/core';
+import { bytesEqual, type CryptoProvider, isRecord, TesseraError } from '@tessera/core';
 import {
   decodeEd25519PublicMultikey,
   decodeEd25519SecretMultikey,
   encodeEd25519PublicMultikey,
   encodeEd25519SecretMultikey,
 } from './multikey.js';
-import { bytesEqual } from '@tessera/core';
 
 /** An Ed25519 signing key bound to its verification method id. */
 export interface SigningKey {
@@ -27,7 +26,8 @@ export interface MultikeyDocument {
   secretKeyMultibase?: string;
 }
 
-export const didKeyFor = (publicKey: Uint8Array): string => `did:key:${encodeEd25519PublicMultikey(publicKey)}`;
+export const didKeyFor = (publicKey: Uint8Array): string =>
+  `did:key:${encodeEd25519PublicMultikey(publicKey)}`;
 
 /** A new Ed25519 key whose controller is its own `did:key`. */
 export async function generateDidKey(crypto: CryptoProvider): Promise<SigningKey> {
@@ -61,7 +61,10 @@ export async function importSigningKey(value: unknown, crypto: CryptoProvider): 
   }
   const secretKey = decodeEd25519SecretMultikey(secretKeyMultibase);
   const derived = await crypto.ed25519PublicKey(secretKey);
-  if (typeof publicKeyMultibase === 'string' && !bytesEqual(decodeEd25519PublicMultikey(publicKeyMultibase), derived)) {
+  if (
+    typeof publicKeyMultibase === 'string' &&
+    !bytesEqual(decodeEd25519PublicMultikey(publicKeyMultibase), derived)
+  ) {
     throw new TesseraError('KEY_INVALID', 'key file "publicKeyMultibase" does not match its secret key');
   }
   const didKey = didKeySigningKey(derived, secretKey);

@@ -37,7 +37,8 @@ function decodePrefixed(text: string, codec: number, what: string): Uint8Array {
     );
   }
   const key = bytes.subarray(prefix.length);
-  if (key.length !== 32) throw new TesseraError('KEY_INVALID', `${what} is ${key.length} bytes; Ed25519 uses 32`);
+  if (key.length !== 32)
+    throw new TesseraError('KEY_INVALID', `${what} is ${key.length} bytes; Ed25519 uses 32`);
   return key;
 }
 
@@ -65,7 +66,8 @@ export function assertEd25519PublicKey(key: Uint8Array): void {
   if (problem === 'small-order') {
     throw new TesseraError('KEY_INVALID', 'Ed25519 public key is a point of small order (a weak key)');
   }
-  if (problem !== undefined) throw new TesseraError('KEY_INVALID', `Ed25519 public key is invalid (${problem})`);
+  if (problem !== undefined)
+    throw new TesseraError('KEY_INVALID', `Ed25519 public key is invalid (${problem})`);
 }
 
 /** RFC 8037 OKP JWK for an Ed25519 public key. */
@@ -77,7 +79,8 @@ export function ed25519FromJwk(jwk: JsonWebKey): Uint8Array {
   if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') {
     throw new TesseraError('KEY_INVALID', 'JWK is not an Ed25519 OKP key');
   }
-  if (jwk.d !== undefined) throw new TesseraError('KEY_INVALID', 'a public JWK must not contain the private "d"');
+  if (jwk.d !== undefined)
+    throw new TesseraError('KEY_INVALID', 'a public JWK must not contain the private "d"');
   let key: Uint8Array;
   try {
     key = base64urlDecode(jwk.x);

@@ -73,13 +73,16 @@ export const validateOpenBadgeCredential = (value: unknown): FieldError[] =>
  */
 export function validateCredential(value: unknown): FieldError[] {
   const t = isObj(value) ? value.type : undefined;
-  if (hasType(t, 'OpenBadgeCredential') || hasType(t, 'AchievementCredential')) return validateOpenBadgeCredential(value);
+  if (hasType(t, 'OpenBadgeCredential') || hasType(t, 'AchievementCredential'))
+    return validateOpenBadgeCredential(value);
   if (hasType(t, 'EndorsementCredential')) return validateEndorsementCredential(value);
   return run(checkVerifiableCredential, value);
 }
 
 /** What `validateCredential` will hold a credential to, for reports. */
-export function credentialClass(value: unknown): 'OpenBadgeCredential' | 'EndorsementCredential' | 'VerifiableCredential' {
+export function credentialClass(
+  value: unknown,
+): 'OpenBadgeCredential' | 'EndorsementCredential' | 'VerifiableCredential' {
   const t = isObj(value) ? value.type : undefined;
   if (hasType(t, 'OpenBadgeCredential') || hasType(t, 'AchievementCredential')) return 'OpenBadgeCredential';
   return hasType(t, 'EndorsementCredential') ? 'EndorsementCredential' : 'VerifiableCredential';
@@ -91,14 +94,21 @@ const checkVerifiableCredential: ItemCheck = (ctx, v, ptr) => {
     report(ctx, ptr, 'must be a JSON object');
     return;
   }
-  if (!hasType(v.type, 'VerifiableCredential')) report(ctx, `${ptr}/type`, 'must include VerifiableCredential');
+  if (!hasType(v.type, 'VerifiableCredential'))
+    report(ctx, `${ptr}/type`, 'must include VerifiableCredential');
   if (v.id !== undefined) reqUri(ctx, v, 'id', ptr);
   if (v.issuer === undefined) report(ctx, `${ptr}/issuer`, 'is required');
   else checkUriOrIdentified(ctx, v.issuer, `${ptr}/issuer`);
   const subjects = Array.isArray(v.credentialSubject) ? v.credentialSubject : [v.credentialSubject];
-  if (v.credentialSubject === undefined || subjects.length === 0) report(ctx, `${ptr}/credentialSubject`, 'is required');
+  if (v.credentialSubject === undefined || subjects.length === 0)
+    report(ctx, `${ptr}/credentialSubject`, 'is required');
   subjects.forEach((s, i) => {
-    if (!isObj(s)) report(ctx, Array.isArray(v.credentialSubject) ? `${ptr}/credentialSubject/${i}` : `${ptr}/credentialSubject`, 'must be an object');
+    if (!isObj(s))
+      report(
+        ctx,
+        Array.isArray(v.credentialSubject) ? `${ptr}/credentialSubject/${i}` : `${ptr}/credentialSubject`,
+        'must be an object',
+      );
   });
   checkCredentialCommon(ctx, v, ptr, vcVersion(v));
 };

@@ -105,7 +105,9 @@ describe.runIf(HAVE_VECTORS)('1EdTech OB 3.0 vectors', () => {
     // A type naming no OB class is a plain VC to validateCredential; the verifier still holds a
     // credential using the OB 3.0 context to an OB class (see verify-credential.ts).
     expect(validateCredential(read('simple-err-type.json'))).toEqual([]);
-    expect(validateOpenBadgeCredential(read('simple-err-type.json')).map((e) => e.pointer)).toContain('/type');
+    expect(validateOpenBadgeCredential(read('simple-err-type.json')).map((e) => e.pointer)).toContain(
+      '/type',
+    );
   });
 
   it('endorsement-err-schema-status-refresh.json (VC 1.1) has a valid shape; its schema/status/refresh are judged elsewhere', () => {

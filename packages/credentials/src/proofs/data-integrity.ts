@@ -1,4 +1,12 @@
-import { type CryptoProvider, canonicalize, concatBytes, multibaseDecode, multibaseEncode, TesseraError, verifyEd25519Strict } from '@tessera/core';
+import {
+  type CryptoProvider,
+  canonicalize,
+  concatBytes,
+  multibaseDecode,
+  multibaseEncode,
+  TesseraError,
+  verifyEd25519Strict,
+} from '@tessera/core';
 import type { ContextRegistry } from '../contexts/index.js';
 import type { SigningKey } from '../keys/key-pair.js';
 import { canonicalizeRdfc } from '../rdf/index.js';
@@ -30,11 +38,22 @@ async function canonicalText(deps: ProofDeps, transform: 'rdfc' | 'jcs', doc: Js
  * VC DI EdDSA sections 3.2.4-3.2.6 / 3.3.4-3.3.6: hashData = SHA-256(canonical proof config) ||
  * SHA-256(canonical document). The two canonicalizations run concurrently (RDFC may be async).
  */
-export async function hashData(deps: ProofDeps, suite: VerifiableSuite, unsecured: Json, proofConfig: Json): Promise<Uint8Array> {
+export async function hashData(
+  deps: ProofDeps,
+  suite: VerifiableSuite,
+  unsecured: Json,
+  proofConfig: Json,
+): Promise<Uint8Array> {
   const transform = transformOf(suite);
-  const [configText, docText] = await Promise.all([canonicalText(deps, transform, proofConfig), canonicalText(deps, transform, unsecured)]);
+  const [configText, docText] = await Promise.all([
+    canonicalText(deps, transform, proofConfig),
+    canonicalText(deps, transform, unsecured),
+  ]);
   // Hash the canonical text as UTF-8 (the port encodes; Node hashes strings without a copy).
-  const [configHash, docHash] = await Promise.all([deps.crypto.sha256(configText), deps.crypto.sha256(docText)]);
+  const [configHash, docHash] = await Promise.all([
+    deps.crypto.sha256(configText),
+    deps.crypto.sha256(docText),
+  ]);
   return concatBytes(configHash, docHash);
 }
 
@@ -49,7 +68,11 @@ export interface SignOptions {
 }
 
 /** Adds a DataIntegrityProof to `document` (which must not already carry one). */
-export async function signDataIntegrity<T extends Json>(deps: ProofDeps, document: T, options: SignOptions): Promise<T & { proof: DataIntegrityProof }> {
+export async function signDataIntegrity<T extends Json>(
+  deps: ProofDeps,
+  document: T,
+  options: SignOptions,
+): Promise<T & { proof: DataIntegrityProof }> {
   if ('proof' in document) throw new TesseraError('INPUT_INVALID', 'the document already has a proof');
   const proofConfig: Json = {
     type: 'DataIntegrityProof',
@@ -63,7 +86,10 @@ export async function signDataIntegrity<T extends Json>(deps: ProofDeps, documen
   if (document['@context'] !== undefined) proofConfig['@context'] = document['@context'];
   const data = await hashData(deps, options.cryptosuite, document, proofConfig);
   const signature = await deps.crypto.ed25519Sign(options.key.secretKey, data);
-  const proof = { ...proofConfig, proofValue: multibaseEncode(signature, 'base58btc') } as unknown as DataIntegrityProof;
+  const proof = {
+    ...proofConfig,
+    proofValue: multibaseEncode(signature, 'base58btc'),
+  } as unknown as DataIntegrityProof;
   // eddsa-rdfc-2022 proofs do not repeat the document's @context (the vectors' signed form);
   // eddsa-jcs-2022 proofs keep it, since JCS verification re-derives the document context from it.
   if (options.cryptosuite === 'eddsa-rdfc-2022') delete proof['@context'];
@@ -81,10 +107,16 @@ export function decodeProofValue(proofValue: unknown): Uint8Array {
   try {
     signature = multibaseDecode(proofValue);
   } catch (e) {
-    throw new TesseraError('PROOF_VALUE_INVALID', `proofValue is not valid base58btc: ${(e as Error).message}`);
+    throw new TesseraError(
+      'PROOF_VALUE_INVALID',
+      `proofValue is not valid base58btc: ${(e as Error).message}`,
+    );
   }
   if (signature.length !== 64) {
-    throw new TesseraError('PROOF_VALUE_INVALID', `proofValue decodes to ${signature.length} bytes; Ed25519 signatures are 64`);
+    throw new TesseraError(
+      'PROOF_VALUE_INVALID',
+      `proofValue decodes to ${signature.length} bytes; Ed25519 signatures are 64`,
+    );
   }
   return signature;
 }

@@ -13,7 +13,12 @@ export type Cryptosuite = 'eddsa-rdfc-2022' | 'eddsa-jcs-2022';
  * algorithm) and `Ed25519Signature2020` the older proof type; OB 3.0 credentials in the wild still
  * carry both, so they verify (never issued).
  */
-export const VERIFIABLE_SUITES = ['eddsa-rdfc-2022', 'eddsa-jcs-2022', 'eddsa-2022', 'Ed25519Signature2020'] as const;
+export const VERIFIABLE_SUITES = [
+  'eddsa-rdfc-2022',
+  'eddsa-jcs-2022',
+  'eddsa-2022',
+  'Ed25519Signature2020',
+] as const;
 export type VerifiableSuite = (typeof VERIFIABLE_SUITES)[number];
 
 export const DEFAULT_ALLOWED_SUITES: readonly VerifiableSuite[] = VERIFIABLE_SUITES;

@@ -60,16 +60,22 @@ export const looksLikeJwt = (text: string): boolean => COMPACT_JWS.test(text.tri
 /** Parses a compact JWS and applies the header rules; the signature is checked separately. */
 export function decodeVcJwt(token: string): DecodedJwt {
   const jwt = token.trim();
-  if (jwt.length > JWT_MAX_LENGTH) throw new TesseraError('INPUT_TOO_LARGE', `JWT is longer than ${JWT_MAX_LENGTH} characters`);
-  if (!COMPACT_JWS.test(jwt)) throw new TesseraError('JWT_MALFORMED', 'not a compact JWS (three base64url segments)');
+  if (jwt.length > JWT_MAX_LENGTH)
+    throw new TesseraError('INPUT_TOO_LARGE', `JWT is longer than ${JWT_MAX_LENGTH} characters`);
+  if (!COMPACT_JWS.test(jwt))
+    throw new TesseraError('JWT_MALFORMED', 'not a compact JWS (three base64url segments)');
   const [h, p, s] = jwt.split('.') as [string, string, string];
   const header = decodeSegment(h, 'header');
   const alg = header.alg;
   if (typeof alg !== 'string' || !Object.hasOwn(ALG_KEY_KIND, alg)) {
     // 'none' and every HMAC algorithm land here: a verifier with a public key must never accept them.
-    throw new TesseraError('JWT_ALG_NOT_ALLOWED', `JWT alg ${JSON.stringify(alg)} is not allowed (EdDSA, ES256, RS256 are)`);
+    throw new TesseraError(
+      'JWT_ALG_NOT_ALLOWED',
+      `JWT alg ${JSON.stringify(alg)} is not allowed (EdDSA, ES256, RS256 are)`,
+    );
   }
-  if (header.crit !== undefined) throw new TesseraError('JWT_MALFORMED', 'JWT "crit" header parameters are not understood');
+  if (header.crit !== undefined)
+    throw new TesseraError('JWT_MALFORMED', 'JWT "crit" header parameters are not understood');
   if (header.typ !== undefined && !['vc+jwt', 'JWT', 'vc+ld+jwt'].includes(String(header.typ))) {
     throw new TesseraError('JWT_MALFORMED', `JWT typ ${JSON.stringify(header.typ)} is not a credential type`);
   }
@@ -100,9 +106,13 @@ export async function verifyJwtSignature(
   key: PublicKey,
 ): Promise<'valid' | 'invalid' | 'non-canonical' | 'weak-key'> {
   if (ALG_KEY_KIND[jwt.alg] !== key.kind) {
-    throw new TesseraError('JWT_KEY_MISMATCH', `JWT alg ${jwt.alg} cannot be verified with an ${key.kind} key`);
+    throw new TesseraError(
+      'JWT_KEY_MISMATCH',
+      `JWT alg ${jwt.alg} cannot be verified with an ${key.kind} key`,
+    );
   }
-  if (key.kind === 'Ed25519') return verifyEd25519Strict(crypto, key.publicKey, jwt.signingInput, jwt.signature);
+  if (key.kind === 'Ed25519')
+    return verifyEd25519Strict(crypto, key.publicKey, jwt.signingInput, jwt.signature);
   const ok = await crypto.verifyJwk(jwt.alg as 'ES256' | 'RS256', key.jwk, jwt.signingInput, jwt.signature);
   return ok ? 'valid' : 'invalid';
 }
@@ -114,19 +124,28 @@ export async function verifyJwtSignature(
 export function jwtClaimProblems(jwt: DecodedJwt, issuerId: string | undefined): string[] {
   const problems: string[] = [];
   const { payload, credential } = jwt;
-  if (payload.iss !== undefined && payload.iss !== issuerId) problems.push(`iss ${String(payload.iss)} is not the issuer ${String(issuerId)}`);
-  if (payload.jti !== undefined && credential.id !== undefined && payload.jti !== credential.id) problems.push('jti is not the credential id');
+  if (payload.iss !== undefined && payload.iss !== issuerId)
+    problems.push(`iss ${String(payload.iss)} is not the issuer ${String(issuerId)}`);
+  if (payload.jti !== undefined && credential.id !== undefined && payload.jti !== credential.id)
+    problems.push('jti is not the credential id');
   const subject = isRecord(credential.credentialSubject) ? credential.credentialSubject.id : undefined;
-  if (payload.sub !== undefined && subject !== undefined && payload.sub !== subject) problems.push('sub is not the credential subject id');
+  if (payload.sub !== undefined && subject !== undefined && payload.sub !== subject)
+    problems.push('sub is not the credential subject id');
   for (const claim of ['nbf', 'exp', 'iat'] as const) {
-    if (payload[claim] !== undefined && typeof payload[claim] !== 'number') problems.push(`${claim} is not a NumericDate`);
+    if (payload[claim] !== undefined && typeof payload[claim] !== 'number')
+      problems.push(`${claim} is not a NumericDate`);
   }
   return problems;
 }
 
 /** Signs a credential as `application/vc+jwt` with EdDSA; the payload is the credential itself. */
-export async function signVcJwt(crypto: CryptoProvider, credential: Record<string, unknown>, key: SigningKey): Promise<string> {
-  if ('proof' in credential) throw new TesseraError('INPUT_INVALID', 'a vc+jwt payload must not carry an embedded proof');
+export async function signVcJwt(
+  crypto: CryptoProvider,
+  credential: Record<string, unknown>,
+  key: SigningKey,
+): Promise<string> {
+  if ('proof' in credential)
+    throw new TesseraError('INPUT_INVALID', 'a vc+jwt payload must not carry an embedded proof');
   const header = { alg: 'EdDSA', kid: key.id, typ: 'vc+jwt', cty: 'vc' };
   const signingInput = `${base64urlEncode(utf8Encode(JSON.stringify(header)))}.${base64urlEncode(utf8Encode(JSON.stringify(credential)))}`;
   const signature = await crypto.ed25519Sign(key.secretKey, utf8Encode(signingInput));

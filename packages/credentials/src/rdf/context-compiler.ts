@@ -111,7 +111,13 @@ export class ContextCompiler {
     propagate: boolean,
     overrideProtected: boolean,
   ): Promise<ActiveContext> {
-    return jsonldContext.process({ activeCtx, localCtx, options: this.options, propagate, overrideProtected });
+    return jsonldContext.process({
+      activeCtx,
+      localCtx,
+      options: this.options,
+      propagate,
+      overrideProtected,
+    });
   }
 }
 

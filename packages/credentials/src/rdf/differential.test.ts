@@ -55,7 +55,9 @@ async function expectParity(input: Json): Promise<void> {
 
 describe.runIf(HAVE_VECTORS)('canonical N-Quads equal jsonld.js toRDF(safe) + rdf-canonize', () => {
   const files = HAVE_VECTORS
-    ? [...listJson(vectorPath('ob30')), ...listJson(vectorPath('vc-di-eddsa'))].filter((f) => !f.includes('/sd/'))
+    ? [...listJson(vectorPath('ob30')), ...listJson(vectorPath('vc-di-eddsa'))].filter(
+        (f) => !f.includes('/sd/'),
+      )
     : [];
   const cases = files.flatMap((file) => {
     let doc: unknown;
@@ -65,7 +67,9 @@ describe.runIf(HAVE_VECTORS)('canonical N-Quads equal jsonld.js toRDF(safe) + rd
       return [];
     }
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return [];
-    return inputsOf(doc as Json).map(([what, input]) => [`${file.slice(vectorPath().length + 1)} ${what}`, input] as const);
+    return inputsOf(doc as Json).map(
+      ([what, input]) => [`${file.slice(vectorPath().length + 1)} ${what}`, input] as const,
+    );
   });
 
   it('finds the vector credentials', () => {
@@ -93,7 +97,11 @@ describe('fallback to jsonld.js', () => {
       ],
       type: ['VerifiableCredential'],
       issuer: 'did:example:issuer',
-      credentialSubject: { id: 'did:example:subject', score: '42', 'ex:note': { '@value': 'hi', '@language': 'en' } },
+      credentialSubject: {
+        id: 'did:example:subject',
+        score: '42',
+        'ex:note': { '@value': 'hi', '@language': 'en' },
+      },
     };
     const { path } = await toRdfQuadsWithPath(doc, { registry });
     expect(path).toBe('fallback');

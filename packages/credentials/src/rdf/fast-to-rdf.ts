@@ -297,7 +297,8 @@ export class FastWalker {
       this.emit(subject, predicate, { termType: 'Literal', value: text, datatype: named(RDF_JSON) }, graph);
       return true;
     }
-    const termCtx = def?.['@context'] === undefined ? ctx : this.compiler.scoped(ctx, def['@context'], 'property');
+    const termCtx =
+      def?.['@context'] === undefined ? ctx : this.compiler.scoped(ctx, def['@context'], 'property');
     const items = Array.isArray(value) ? value : [value];
 
     if (isList) {
@@ -356,7 +357,8 @@ export class FastWalker {
       return this.term(iri);
     }
     if (type === '@json') throw new Unsupported('@json via scoped context');
-    const datatype = type !== undefined && type !== '@id' && type !== '@vocab' && type !== '@none' ? type : null;
+    const datatype =
+      type !== undefined && type !== '@id' && type !== '@vocab' && type !== '@none' ? type : null;
     if (datatype === null && typeof item === 'string') {
       // Language-tagged and directional strings are left to jsonld.js.
       const language = def && '@language' in def ? def['@language'] : termCtx['@language'];

@@ -10,7 +10,11 @@ export function toPointer(path: readonly (string | number)[]): string {
  * Used to point at the culprit of a jsonld.js safe-mode error, whose event names the offending term
  * or IRI but not where it sits.
  */
-export function findPointer(value: unknown, target: string, path: (string | number)[] = []): string | undefined {
+export function findPointer(
+  value: unknown,
+  target: string,
+  path: (string | number)[] = [],
+): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const entries: [string | number, unknown][] = Array.isArray(value)
     ? value.map((v, i) => [i, v])

@@ -46,8 +46,14 @@ export function toTesseraError(e: unknown, document: object): TesseraError {
   const event = err.details?.event;
   if (event?.code) {
     const details = event.details ?? {};
-    const culprit = [details.property, details.id, details.type, details.object, details.subject, details.predicate]
-      .find((v): v is string => typeof v === 'string');
+    const culprit = [
+      details.property,
+      details.id,
+      details.type,
+      details.object,
+      details.subject,
+      details.predicate,
+    ].find((v): v is string => typeof v === 'string');
     const pointer = culprit === undefined ? undefined : findPointer(document, culprit);
     const where = pointer ?? (culprit === undefined ? '' : ` (${JSON.stringify(culprit)})`);
     return new TesseraError(

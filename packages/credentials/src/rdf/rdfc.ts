@@ -21,7 +21,10 @@ export interface RdfcOptions {
 }
 
 /** Canonical N-Quads of a dataset; poison graphs fail with JSONLD_INVALID. */
-export async function canonicalizeDataset(dataset: readonly Quad[], options: RdfcOptions = {}): Promise<string> {
+export async function canonicalizeDataset(
+  dataset: readonly Quad[],
+  options: RdfcOptions = {},
+): Promise<string> {
   return run(dataset as unknown as RdfQuad[], options);
 }
 

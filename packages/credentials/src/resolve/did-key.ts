@@ -14,7 +14,10 @@ export function resolveDidKey(methodId: string): ResolvedMethod {
     throw new TesseraError('DID_METHOD_UNSUPPORTED', `${document} is not an Ed25519 did:key`);
   }
   if (fragment !== undefined && fragment !== multibase) {
-    throw new TesseraError('VERIFICATION_METHOD_UNRESOLVABLE', `${methodId}: did:key documents list only #${multibase}`);
+    throw new TesseraError(
+      'VERIFICATION_METHOD_UNRESOLVABLE',
+      `${methodId}: did:key documents list only #${multibase}`,
+    );
   }
   return {
     id: `${document}#${multibase}`,

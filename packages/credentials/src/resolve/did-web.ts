@@ -5,10 +5,12 @@ import { TesseraError } from '@tessera/core';
  * `https://example.com:8443/tenants/lab/did.json`; no path → `/.well-known/did.json`.
  */
 export function didWebToUrl(did: string, options: { scheme?: 'https' | 'http' } = {}): string {
-  if (!did.startsWith('did:web:')) throw new TesseraError('DID_METHOD_UNSUPPORTED', `${did} is not a did:web`);
+  if (!did.startsWith('did:web:'))
+    throw new TesseraError('DID_METHOD_UNSUPPORTED', `${did} is not a did:web`);
   const parts = did.slice('did:web:'.length).split(':');
   const host = decodeURIComponent(parts[0] ?? '');
-  if (!host || /[/?#@\s]/.test(host)) throw new TesseraError('VERIFICATION_METHOD_INVALID', `${did} has an invalid host`);
+  if (!host || /[/?#@\s]/.test(host))
+    throw new TesseraError('VERIFICATION_METHOD_INVALID', `${did} has an invalid host`);
   const path = parts.slice(1).map((p) => {
     const segment = decodeURIComponent(p);
     if (!segment || segment === '.' || segment === '..' || segment.includes('/')) {

@@ -36,11 +36,24 @@ function isPrivateAddress(host: string): boolean {
   if (v4) {
     const a = Number(v4[1]);
     const b = Number(v4[2]);
-    return a === 0 || a === 10 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+    return (
+      a === 0 ||
+      a === 10 ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 100 && b >= 64 && b <= 127)
+    );
   }
   if (host.startsWith('[')) {
     const h = host.toLowerCase();
-    return h === '[::]' || h.startsWith('[fc') || h.startsWith('[fd') || h.startsWith('[fe80') || h.startsWith('[::ffff:');
+    return (
+      h === '[::]' ||
+      h.startsWith('[fc') ||
+      h.startsWith('[fd') ||
+      h.startsWith('[fe80') ||
+      h.startsWith('[::ffff:')
+    );
   }
   return false;
 }
@@ -63,7 +76,8 @@ export function checkFetchPolicy(url: string, options: GuardedFetcherOptions = {
   } else if (isPrivateAddress(host) && !(options.allowLoopbackHttp && isLoopbackHost(host))) {
     throw new TesseraError('FETCH_BLOCKED', `private and loopback addresses are not fetched: ${url}`);
   }
-  if (parsed.username || parsed.password) throw new TesseraError('FETCH_BLOCKED', 'URLs with credentials are refused');
+  if (parsed.username || parsed.password)
+    throw new TesseraError('FETCH_BLOCKED', 'URLs with credentials are refused');
   if (options.allowHosts && !options.allowHosts.includes(host)) {
     throw new TesseraError('FETCH_BLOCKED', `host ${host} is not on the allow-list`);
   }
@@ -72,7 +86,8 @@ export function checkFetchPolicy(url: string, options: GuardedFetcherOptions = {
 
 async function readCapped(response: Response, maxBytes: number, url: string): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  if (declared > maxBytes) throw new TesseraError('FETCH_TOO_LARGE', `${url} is ${declared} bytes; the cap is ${maxBytes}`);
+  if (declared > maxBytes)
+    throw new TesseraError('FETCH_TOO_LARGE', `${url} is ${declared} bytes; the cap is ${maxBytes}`);
   if (!response.body) return new Uint8Array(0);
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -112,7 +127,8 @@ export function createGuardedFetcher(options: GuardedFetcherOptions = {}): Fetch
         headers: { accept: init.accept ?? 'application/json' },
       });
     } catch (e) {
-      if (signal.aborted) throw new TesseraError('FETCH_TIMEOUT', `${url} did not answer within ${timeoutMs} ms`);
+      if (signal.aborted)
+        throw new TesseraError('FETCH_TIMEOUT', `${url} did not answer within ${timeoutMs} ms`);
       throw new TesseraError('FETCH_FAILED', `${url}: ${(e as Error).message}`, { cause: e });
     }
     // Redirects could lead anywhere (including private addresses): none are followed.
@@ -124,7 +140,8 @@ export function createGuardedFetcher(options: GuardedFetcherOptions = {}): Fetch
       const body = await readCapped(response, maxBytes, url);
       return { url, contentType: response.headers.get('content-type') ?? '', body };
     } catch (e) {
-      if (signal.aborted) throw new TesseraError('FETCH_TIMEOUT', `${url} did not finish within ${timeoutMs} ms`);
+      if (signal.aborted)
+        throw new TesseraError('FETCH_TIMEOUT', `${url} did not finish within ${timeoutMs} ms`);
       throw e;
     }
   };

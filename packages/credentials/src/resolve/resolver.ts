@@ -3,7 +3,12 @@ import { resolveDidKey } from './did-key.js';
 import { didWebToUrl } from './did-web.js';
 import type { Fetcher } from './fetcher.js';
 import type { TrustStore } from './trust-store.js';
-import { findInControllerDocument, type KeyResolver, type ResolvedMethod, splitMethodId } from './verification-method.js';
+import {
+  findInControllerDocument,
+  type KeyResolver,
+  type ResolvedMethod,
+  splitMethodId,
+} from './verification-method.js';
 
 export interface ResolverOptions {
   /** Pinned keys, consulted first. */
@@ -29,7 +34,8 @@ export function createKeyResolver(options: ResolverOptions = {}): KeyResolver {
     const cached = documents.get(url);
     if (cached && cached.expires > now()) return cached.value;
     const fetcher = options.fetcher;
-    if (!fetcher) return Promise.reject(new TesseraError('OFFLINE', `offline: ${url} is neither pinned nor a did:key`));
+    if (!fetcher)
+      return Promise.reject(new TesseraError('OFFLINE', `offline: ${url} is neither pinned nor a did:key`));
     const value = fetcher(url, { accept: 'application/did+json, application/json' }).then((r) =>
       parseJson(utf8Decode(r.body), { maxLength: 256 * 1024, maxDepth: 32 }),
     );
@@ -56,13 +62,19 @@ export function createKeyResolver(options: ResolverOptions = {}): KeyResolver {
       if (methodId.startsWith('did:web:')) {
         const doc = await fetchDocument(didWebToUrl(document));
         if (!isRecord(doc) || doc.id !== document) {
-          throw new TesseraError('DID_RESOLUTION_FAILED', `the DID document for ${document} does not have that id`);
+          throw new TesseraError(
+            'DID_RESOLUTION_FAILED',
+            `the DID document for ${document} does not have that id`,
+          );
         }
         return findInControllerDocument(doc, methodId, 'did:web');
       }
       if (methodId.startsWith('did:')) {
         const method = methodId.slice(4, methodId.indexOf(':', 4));
-        throw new TesseraError('DID_METHOD_UNSUPPORTED', `did:${method} is not supported (did:key and did:web are)`);
+        throw new TesseraError(
+          'DID_METHOD_UNSUPPORTED',
+          `did:${method} is not supported (did:key and did:web are)`,
+        );
       }
       if (methodId.startsWith('https://') || methodId.startsWith('http://')) {
         const doc = await fetchDocument(document);
@@ -73,7 +85,10 @@ export function createKeyResolver(options: ResolverOptions = {}): KeyResolver {
         }
         return findInControllerDocument(doc, methodId, 'https');
       }
-      throw new TesseraError('VERIFICATION_METHOD_INVALID', `verification method ${JSON.stringify(methodId)} is not a DID URL or https URL`);
+      throw new TesseraError(
+        'VERIFICATION_METHOD_INVALID',
+        `verification method ${JSON.stringify(methodId)} is not a DID URL or https URL`,
+      );
     },
   };
 }

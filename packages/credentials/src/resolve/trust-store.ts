@@ -14,7 +14,9 @@ export interface TrustStore {
   readonly size: number;
 }
 
-export function createTrustStore(entries: readonly { id: string; controller?: string; key: PublicKey }[]): TrustStore {
+export function createTrustStore(
+  entries: readonly { id: string; controller?: string; key: PublicKey }[],
+): TrustStore {
   const map = new Map<string, ResolvedMethod>();
   for (const e of entries) {
     map.set(e.id, {
@@ -31,7 +33,10 @@ export function createTrustStore(entries: readonly { id: string; controller?: st
 export function parseTrustStore(value: unknown): TrustStore {
   const list = Array.isArray(value) ? value : isRecord(value) ? value.keys : undefined;
   if (!Array.isArray(list)) {
-    throw new TesseraError('INPUT_INVALID', 'trust file must be {"keys": [...]} or an array of verification methods');
+    throw new TesseraError(
+      'INPUT_INVALID',
+      'trust file must be {"keys": [...]} or an array of verification methods',
+    );
   }
   const fields: { pointer: string; message: string }[] = [];
   const entries: { id: string; controller?: string; key: PublicKey }[] = [];
@@ -43,13 +48,21 @@ export function parseTrustStore(value: unknown): TrustStore {
     }
     try {
       const key = publicKeyOf({ type: entry.type ?? 'Multikey', ...entry });
-      entries.push(typeof entry.controller === 'string' ? { id: entry.id, controller: entry.controller, key } : { id: entry.id, key });
+      entries.push(
+        typeof entry.controller === 'string'
+          ? { id: entry.id, controller: entry.controller, key }
+          : { id: entry.id, key },
+      );
     } catch (e) {
       fields.push({ pointer, message: (e as Error).message });
     }
   });
   if (fields.length > 0) {
-    throw new TesseraError('INPUT_INVALID', `trust file has ${fields.length} invalid entr${fields.length === 1 ? 'y' : 'ies'}: ${fields[0]!.message}`, { fields });
+    throw new TesseraError(
+      'INPUT_INVALID',
+      `trust file has ${fields.length} invalid entr${fields.length === 1 ? 'y' : 'ies'}: ${fields[0]!.message}`,
+      { fields },
+    );
   }
   return createTrustStore(entries);
 }

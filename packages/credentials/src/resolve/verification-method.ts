@@ -21,7 +21,12 @@ export interface KeyResolver {
   resolve(verificationMethod: string): Promise<ResolvedMethod>;
 }
 
-export const RELATIONSHIPS = ['assertionMethod', 'authentication', 'capabilityInvocation', 'capabilityDelegation'];
+export const RELATIONSHIPS = [
+  'assertionMethod',
+  'authentication',
+  'capabilityInvocation',
+  'capabilityDelegation',
+];
 
 /** Reads the public key of a verification method object in any of the formats issuers publish. */
 export function publicKeyOf(method: Record<string, unknown>): PublicKey {
@@ -46,7 +51,8 @@ function decodeEd25519PublicMultikeyRaw(publicKey: Uint8Array): Uint8Array {
 }
 
 export function publicKeyFromJwk(jwk: JsonWebKey): PublicKey {
-  if (jwk.d !== undefined) throw new TesseraError('KEY_INVALID', 'a public JWK must not contain private parts');
+  if (jwk.d !== undefined)
+    throw new TesseraError('KEY_INVALID', 'a public JWK must not contain private parts');
   if (jwk.kty === 'OKP') return { kind: 'Ed25519', publicKey: ed25519FromJwk(jwk) };
   if (jwk.kty === 'EC' && jwk.crv === 'P-256' && typeof jwk.x === 'string' && typeof jwk.y === 'string') {
     return { kind: 'P-256', jwk: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y } };
@@ -60,7 +66,9 @@ export function publicKeyFromJwk(jwk: JsonWebKey): PublicKey {
 /** Splits `did:x:y#frag` / `https://a/b#frag` into the document URL and the absolute method id. */
 export function splitMethodId(id: string): { document: string; fragment: string | undefined } {
   const hash = id.indexOf('#');
-  return hash < 0 ? { document: id, fragment: undefined } : { document: id.slice(0, hash), fragment: id.slice(hash + 1) };
+  return hash < 0
+    ? { document: id, fragment: undefined }
+    : { document: id.slice(0, hash), fragment: id.slice(hash + 1) };
 }
 
 /**
@@ -92,7 +100,9 @@ export function findInControllerDocument(
   const purposes = RELATIONSHIPS.filter((rel) => {
     const refs = document[rel];
     return (Array.isArray(refs) ? refs : refs === undefined ? [] : [refs]).some((ref) =>
-      typeof ref === 'string' ? absolute(ref) === methodId : isRecord(ref) && typeof ref.id === 'string' && absolute(ref.id) === methodId,
+      typeof ref === 'string'
+        ? absolute(ref) === methodId
+        : isRecord(ref) && typeof ref.id === 'string' && absolute(ref.id) === methodId,
     );
   });
   const controller = typeof method.controller === 'string' ? method.controller : docId;

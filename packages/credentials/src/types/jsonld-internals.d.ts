@@ -40,6 +40,8 @@ declare module 'jsonld/lib/context.js' {
 
 declare module 'jsonld/lib/ContextResolver.js' {
   export default class ContextResolver {
-    constructor(args: { sharedCache: { get(key: string): unknown; set(key: string, value: unknown): unknown } });
+    constructor(args: {
+      sharedCache: { get(key: string): unknown; set(key: string, value: unknown): unknown };
+    });
   }
 }

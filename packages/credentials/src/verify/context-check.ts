@@ -22,17 +22,33 @@ export function checkContexts(value: unknown, contexts: ContextRegistry, policy:
   if (list.length === 0) return fail('contexts', 'CONTEXT_INVALID', '@context is missing');
   const first = list[0];
   if (first !== VC_V2_CONTEXT && first !== VC_V1_CONTEXT) {
-    return fail('contexts', 'CONTEXT_INVALID', `the first @context must be ${VC_V2_CONTEXT} (or ${VC_V1_CONTEXT}), not ${JSON.stringify(first)}`);
+    return fail(
+      'contexts',
+      'CONTEXT_INVALID',
+      `the first @context must be ${VC_V2_CONTEXT} (or ${VC_V1_CONTEXT}), not ${JSON.stringify(first)}`,
+    );
   }
   for (const [i, c] of list.entries()) {
     if (typeof c !== 'string') {
-      return fail('contexts', 'CONTEXT_INVALID', `@context/${i} is an inline context object; only bundled context URLs are accepted`);
+      return fail(
+        'contexts',
+        'CONTEXT_INVALID',
+        `@context/${i} is an inline context object; only bundled context URLs are accepted`,
+      );
     }
-    if (!contexts.has(c)) return fail('contexts', 'CONTEXT_UNKNOWN', `@context/${i} ${c} is not in the bundled, pinned set`);
+    if (!contexts.has(c))
+      return fail('contexts', 'CONTEXT_UNKNOWN', `@context/${i} ${c} is not in the bundled, pinned set`);
   }
-  if (new Set(list).size !== list.length) return fail('contexts', 'CONTEXT_INVALID', '@context lists a context twice');
-  if (policy.requireOpenBadges && !list.some((c) => typeof c === 'string' && c.startsWith(OB_CONTEXT_PREFIX))) {
+  if (new Set(list).size !== list.length)
+    return fail('contexts', 'CONTEXT_INVALID', '@context lists a context twice');
+  if (
+    policy.requireOpenBadges &&
+    !list.some((c) => typeof c === 'string' && c.startsWith(OB_CONTEXT_PREFIX))
+  ) {
     return fail('contexts', 'CONTEXT_INVALID', 'an Open Badges 3.0 credential must name an OB 3.0 context');
   }
-  return pass('contexts', `${list.length} known context${list.length === 1 ? '' : 's'}, ${first === VC_V2_CONTEXT ? 'VC 2.0' : 'VC 1.1'}`);
+  return pass(
+    'contexts',
+    `${list.length} known context${list.length === 1 ? '' : 's'}, ${first === VC_V2_CONTEXT ? 'VC 2.0' : 'VC 1.1'}`,
+  );
 }

@@ -29,7 +29,13 @@ export interface Check {
   readonly message: string;
 }
 
-export type SecuringFormat = 'eddsa-rdfc-2022' | 'eddsa-jcs-2022' | 'eddsa-2022' | 'Ed25519Signature2020' | 'vc+jwt' | 'vc-jwt-1.1';
+export type SecuringFormat =
+  | 'eddsa-rdfc-2022'
+  | 'eddsa-jcs-2022'
+  | 'eddsa-2022'
+  | 'Ed25519Signature2020'
+  | 'vc+jwt'
+  | 'vc-jwt-1.1';
 
 export interface VerificationReport {
   /** Derived from the checks: every check passed or was skipped, and a signature was verified. */
@@ -50,8 +56,18 @@ export interface PresentationReport extends VerificationReport {
 }
 
 export const pass = (check: CheckName, message: string): Check => ({ check, ok: true, message });
-export const fail = (check: CheckName, code: ErrorCode, message: string): Check => ({ check, ok: false, code, message });
-export const skip = (check: CheckName, message: string): Check => ({ check, ok: false, skipped: true, message });
+export const fail = (check: CheckName, code: ErrorCode, message: string): Check => ({
+  check,
+  ok: false,
+  code,
+  message,
+});
+export const skip = (check: CheckName, message: string): Check => ({
+  check,
+  ok: false,
+  skipped: true,
+  message,
+});
 
 /** A failed check from anything thrown, keeping the coded error's code. */
 export function failFrom(check: CheckName, e: unknown, fallback: ErrorCode): Check {
@@ -61,8 +77,11 @@ export function failFrom(check: CheckName, e: unknown, fallback: ErrorCode): Che
 
 /** `verified` is never set by hand: it follows from the checks. */
 export function isVerified(checks: readonly Check[]): boolean {
-  return checks.every((c) => c.ok || c.skipped === true) && checks.some((c) => c.check === 'signature' && c.ok);
+  return (
+    checks.every((c) => c.ok || c.skipped === true) && checks.some((c) => c.check === 'signature' && c.ok)
+  );
 }
 
 /** The first failed check, for one-line summaries. */
-export const firstFailure = (checks: readonly Check[]): Check | undefined => checks.find((c) => !c.ok && !c.skipped);
+export const firstFailure = (checks: readonly Check[]): Check | undefined =>
+  checks.find((c) => !c.ok && !c.skipped);

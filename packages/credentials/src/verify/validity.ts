@@ -1,6 +1,6 @@
 import { isRecord } from '@tessera/core';
-import { type Check, fail, pass } from './report.js';
 import { VC_V1_CONTEXT } from './context-check.js';
+import { type Check, fail, pass } from './report.js';
 
 const fmt = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
@@ -11,7 +11,6 @@ export interface ValidityOptions {
   /** For VC-JWT 1.1 tokens: nbf/exp claims (seconds since the epoch) also bound validity. */
   jwtClaims?: { nbf?: unknown; exp?: unknown };
 }
-
 
 /**
  * VC DM 2.0 section 4.9: valid from `validFrom` until `validUntil` (VC 1.1: issuanceDate and
@@ -25,7 +24,10 @@ export function checkValidity(credential: Record<string, unknown>, options: Vali
   const skew = options.clockSkewSeconds * 1000;
   // Each bound keeps the text it came from, so messages quote the credential rather than reformat it.
   const bounds: { from?: number; until?: number; fromText?: string; untilText?: string } = {};
-  for (const [field, key] of [[fromField, 'from'], [untilField, 'until']] as const) {
+  for (const [field, key] of [
+    [fromField, 'from'],
+    [untilField, 'until'],
+  ] as const) {
     const v = credential[field];
     if (v === undefined) continue;
     const ms = typeof v === 'string' ? Date.parse(v) : Number.NaN;
@@ -48,7 +50,10 @@ export function checkValidity(credential: Record<string, unknown>, options: Vali
   if (bounds.until !== undefined && now - skew > bounds.until) {
     return fail('validity', 'VALIDITY_EXPIRED', `expired on ${bounds.untilText}`);
   }
-  const parts = [bounds.fromText !== undefined ? `from ${bounds.fromText}` : undefined, bounds.untilText !== undefined ? `until ${bounds.untilText}` : 'with no expiry'];
+  const parts = [
+    bounds.fromText !== undefined ? `from ${bounds.fromText}` : undefined,
+    bounds.untilText !== undefined ? `until ${bounds.untilText}` : 'with no expiry',
+  ];
   return pass('validity', `valid ${parts.filter(Boolean).join(' ')}`);
 }
 

@@ -1,4 +1,4 @@
-import type { VerifierOptions, PresentationExpectations } from './options.js';
+import type { PresentationExpectations, VerifierOptions } from './options.js';
 import type { PresentationReport, VerificationReport } from './report.js';
 import { settle, verifyCredentialWith } from './verify-credential.js';
 import { verifyPresentationWith } from './verify-presentation.js';
