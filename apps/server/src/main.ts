@@ -1,3 +1,5 @@
+import { bundledContextRegistry, verifyContextPins } from '@tessera/credentials';
+import { createNodeCrypto } from '@tessera/crypto-node';
 import { openStore } from '@tessera/store';
 import { composeDeps } from './compose.js';
 import { ConfigError, loadConfig, type ServerConfig } from './config.js';
@@ -21,6 +23,14 @@ try {
 }
 
 const logger = createLogger({ level: config.logLevel });
+// A bundled JSON-LD context that no longer matches its pinned hash (a dependency changed it) must
+// stop the service before it verifies or signs anything with it.
+try {
+  await verifyContextPins(bundledContextRegistry(), createNodeCrypto());
+} catch (e) {
+  process.stderr.write(`tessera-server: ${(e as Error).message}\n`);
+  process.exit(2);
+}
 const store = await openStore(config.databaseUrl);
 const demo = await ensureDemo(composeDeps({ store, logger, config }).app, config.dataDir);
 const server = await startServer(config, { logger, store });

@@ -8,11 +8,14 @@ describe('error codes', () => {
   it.each(Object.entries(ERROR_CODES))(
     'docs/errors.md documents %s with its HTTP status and exit code',
     (code, info) => {
-      const row = doc.split('\n').find((l) => l.startsWith(`| \`${code}\` |`));
-      expect(row, `no row for ${code}`).toBeDefined();
-      const cells = row!.split('|').map((c) => c.trim());
-      expect(cells[3]).toBe(String(info.status));
-      expect(cells[4]).toBe(String(info.exit));
+      // Table rows, however a formatter pads them: | `CODE` | meaning | status | exit |
+      const cells = doc
+        .split('\n')
+        .map((l) => l.split('|').map((c) => c.trim()))
+        .find((c) => c[1] === `\`${code}\``);
+      expect(cells, `no row for ${code}`).toBeDefined();
+      expect(cells![3]).toBe(String(info.status));
+      expect(cells![4]).toBe(String(info.exit));
     },
   );
 

@@ -10,7 +10,7 @@ import {
   parseResults,
 } from '@tessera/credentials';
 import { type Command, optionalString, parseDateFlag, requireString } from '../args.js';
-import { crypto } from '../deps.js';
+import { checkContextPins, crypto } from '../deps.js';
 import { readJsonFile } from '../io.js';
 import { bulkIssue } from './bulk-issue.js';
 
@@ -65,6 +65,7 @@ same file again resumes: nothing is issued twice (per-row Idempotency-Keys).`,
     const validUntilFlag = optionalString(args, 'valid-until');
     const validUntil =
       validUntilFlag === undefined ? undefined : parseDateFlag(validUntilFlag, 'valid-until');
+    await checkContextPins();
     const key = await importSigningKey(readJsonFile(keyPath, 'key file'), crypto);
     const achievement = parseAchievement(readJsonFile(achievementPath, 'achievement file'));
     const resultPath = optionalString(args, 'result');

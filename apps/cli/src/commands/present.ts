@@ -1,7 +1,7 @@
 import { parseJson, TesseraError } from '@tessera/core';
 import { createPresentation, importSigningKey, looksLikeJwt } from '@tessera/credentials';
 import { type Command, optionalString, requireString } from '../args.js';
-import { crypto } from '../deps.js';
+import { checkContextPins, crypto } from '../deps.js';
 import { readJsonFile, readText } from '../io.js';
 
 export const present: Command = {
@@ -37,6 +37,7 @@ authentication) for the verifier's challenge and domain.
         'USAGE_INVALID',
         'name at least one credential file (see: tessera present --help)',
       );
+    await checkContextPins();
     const key = await importSigningKey(readJsonFile(keyPath, 'key file'), crypto);
     const credentials = args.positionals.map((path) => {
       const text = readText(path).trim();

@@ -9,7 +9,7 @@ import {
   type VerificationReport,
 } from '@tessera/credentials';
 import { type Command, optionalString } from '../args.js';
-import { crypto } from '../deps.js';
+import { checkContextPins, crypto } from '../deps.js';
 import { readJsonFile, readText } from '../io.js';
 import { renderReport } from '../render-report.js';
 
@@ -55,6 +55,7 @@ Exit status: 0 verified, 1 does not verify, 2 unusable input or usage.`,
       ...(trustStore ? { trustStore } : {}),
       ...(args.values.offline ? {} : { fetcher: createGuardedFetcher() }),
     });
+    await checkContextPins();
     const verifier = createVerifier({ crypto, resolver });
     const input = readText(path);
     const report: VerificationReport | PresentationReport =

@@ -18,6 +18,8 @@ export interface RdfcOptions {
   readonly issuedIdentifiers?: Map<string, string>;
   /** Overrides the work bound (tests only; never raise it for untrusted input). */
   readonly maxWorkFactor?: number;
+  /** RDFC-1.0 allows another hash for the algorithm's internal hashing (the suites use SHA-256). */
+  readonly hashAlgorithm?: 'SHA256' | 'SHA384';
 }
 
 /** Canonical N-Quads of a dataset; poison graphs fail with JSONLD_INVALID. */
@@ -50,6 +52,7 @@ async function run(dataset: RdfQuad[], options: RdfcOptions): Promise<string> {
       algorithm: 'RDFC-1.0',
       maxWorkFactor: options.maxWorkFactor ?? RDFC_MAX_WORK_FACTOR,
       ...(options.issuedIdentifiers ? { canonicalIdMap: options.issuedIdentifiers } : {}),
+      ...(options.hashAlgorithm === 'SHA384' ? { messageDigestAlgorithm: 'sha384' } : {}),
     });
   } catch (e) {
     const message = (e as Error).message ?? String(e);
