@@ -108,9 +108,18 @@ describe('fallback to jsonld.js', () => {
     expect(await canonicalizeRdfc(doc, { registry })).toBe(await referenceCanonicalize(doc));
   });
 
-  it('never fetches: jsonld.js is only handed registry documents', async () => {
-    const spy = jsonld as unknown as { documentLoader?: unknown };
-    expect(spy).toBeDefined();
+  it('never fetches: a context URL outside the bundle fails with CONTEXT_UNKNOWN on the fallback path too', async () => {
+    const doc = {
+      '@context': [
+        'https://www.w3.org/ns/credentials/v2',
+        { ex: 'https://example.org/vocab#' },
+        'https://evil.example/ctx.jsonld',
+      ],
+      type: ['VerifiableCredential'],
+      issuer: 'did:example:issuer',
+      credentialSubject: { id: 'did:example:subject' },
+    };
+    await expect(canonicalizeRdfc(doc, { registry })).rejects.toMatchObject({ code: 'CONTEXT_UNKNOWN' });
   });
 });
 
