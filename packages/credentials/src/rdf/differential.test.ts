@@ -1,7 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { TesseraError } from '@tessera/core';
-import jsonld from 'jsonld';
 import { describe, expect, it } from 'vitest';
 import { HAVE_VECTORS, readVectorJson, vectorPath } from '../../../../test-support/vectors.js';
 import { bundledContextRegistry } from '../contexts/index.js';
