@@ -7,6 +7,8 @@ import { createServerResolver } from './did-resolution.js';
 import { createMetrics } from './metrics.js';
 import { createRateLimiter } from './rate-limit.js';
 import type { ServerDeps } from './routes/route.js';
+import { inProcessVerification, type Verification } from './verification.js';
+import { createVerifyPool } from './verify-pool.js';
 
 export interface ComposeOptions {
   readonly store: Store;
@@ -14,7 +16,9 @@ export interface ComposeOptions {
   readonly config: Pick<
     ServerConfig,
     'publicUrl' | 'masterKey' | 'adminToken' | 'bodyLimitBytes' | 'rateLimitPerMinute'
-  >;
+  > &
+    /** Without `verifyWorkers` (tests, seeding) verification runs in-process. */
+    Partial<Pick<ServerConfig, 'verifyWorkers' | 'verifyQueue'>>;
   /** The transport for other issuers' DID documents (default: the guarded fetcher). */
   readonly remoteFetcher?: Fetcher;
   readonly now?: () => Date;
@@ -23,7 +27,8 @@ export interface ComposeOptions {
 /**
  * The composition root's wiring, shared by `startServer` and tests: node:crypto, the store, the
  * use-case deps, and a verifier whose resolver answers this server's own did:web documents from
- * the store and everything else through the guarded fetcher.
+ * the store and everything else through the guarded fetcher. With `verifyWorkers` > 0 the VC-API
+ * verifies in a worker pool (closed by `startServer`'s close); its workers resolve the same way.
  */
 export function composeDeps(options: ComposeOptions): ServerDeps {
   const crypto = createNodeCrypto();
@@ -36,10 +41,32 @@ export function composeDeps(options: ComposeOptions): ServerDeps {
     now,
   };
   const dids = createServerResolver(app, { remote: options.remoteFetcher ?? createGuardedFetcher() });
+  const verifier = createVerifier({ crypto, resolver: dids.resolver, now });
+  const workers = options.config.verifyWorkers ?? 0;
+  const verification: Verification =
+    workers > 0
+      ? createVerifyPool({
+          size: workers,
+          maxQueue: options.config.verifyQueue ?? 256,
+          publicUrl: app.publicUrl,
+          fetchLocal: dids.fetchLocal,
+          fetchRemote: dids.fetchRemote,
+          now,
+          logger: options.logger,
+        })
+      : inProcessVerification(verifier);
   return {
     app,
-    verifier: createVerifier({ crypto, resolver: dids.resolver, now }),
-    dids,
+    verifier,
+    verification,
+    dids: {
+      ...dids,
+      // After a rotation the workers' copies of the tenant's DID document go too.
+      invalidate(slug) {
+        dids.invalidate(slug);
+        verification.invalidate();
+      },
+    },
     logger: options.logger,
     metrics: createMetrics(),
     rateLimiter: createRateLimiter(options.config.rateLimitPerMinute),

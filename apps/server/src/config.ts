@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { base64urlDecode, base64urlEncode } from '@tessera/core';
 import { z } from 'zod';
@@ -21,6 +22,10 @@ export interface ServerConfig {
   readonly bodyLimitBytes: number;
   /** Requests per minute per API key (token bucket, burst of the same size); 0 disables. */
   readonly rateLimitPerMinute: number;
+  /** Verify worker threads (default: the available parallelism); 0 verifies on the event loop. */
+  readonly verifyWorkers: number;
+  /** Verifications waiting for a worker before requests are refused with 503 (default 256). */
+  readonly verifyQueue: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -45,6 +50,8 @@ const EnvSchema = z.object({
   NODE_ENV: z.string().optional(),
   TESSERA_BODY_LIMIT: positiveInt(1_048_576).refine((n) => n >= 1024, 'must be at least 1024 bytes'),
   TESSERA_RATE_LIMIT: positiveInt(600),
+  TESSERA_VERIFY_WORKERS: positiveInt(availableParallelism()).refine((n) => n <= 64, 'must be at most 64'),
+  TESSERA_VERIFY_QUEUE: positiveInt(256).refine((n) => n >= 1, 'must be at least 1'),
   TESSERA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -115,6 +122,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dev,
     bodyLimitBytes: e.TESSERA_BODY_LIMIT,
     rateLimitPerMinute: e.TESSERA_RATE_LIMIT,
+    verifyWorkers: e.TESSERA_VERIFY_WORKERS,
+    verifyQueue: e.TESSERA_VERIFY_QUEUE,
     logLevel: e.TESSERA_LOG_LEVEL,
   };
 }

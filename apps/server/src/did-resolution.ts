@@ -22,6 +22,10 @@ export interface LocalDids {
   readonly resolver: KeyResolver;
   /** Forgets a tenant's cached document (after a key rotation). */
   invalidate(slug: string): void;
+  /** This server's own tenants' DID documents (what the resolver uses for them); for verify workers. */
+  readonly fetchLocal: Fetcher;
+  /** Everything else: the guarded (or injected) fetcher; for verify workers. */
+  readonly fetchRemote: Fetcher;
 }
 
 const DID_PATH = /^\/tenants\/([a-z0-9-]{1,63})\/did\.json$/;
@@ -37,7 +41,6 @@ export function createServerResolver(
   options: { remote?: Fetcher; localTtlMs?: number } = {},
 ): LocalDids {
   const own = new URL(deps.publicUrl).host;
-  const ownPrefix = `${urlToDidWeb(deps.publicUrl, ['tenants'])}:`;
   const ttl = options.localTtlMs ?? 2000;
   const cache = new Map<string, { expires: number; body: Promise<Uint8Array> }>();
 
@@ -59,13 +62,26 @@ export function createServerResolver(
     return { url, contentType: 'application/did+json', body: await entry.body };
   };
 
-  // The local resolver must not cache beyond the fetcher's own (invalidatable) cache.
-  const local = createKeyResolver({ fetcher: localFetcher, cacheTtlMs: 0 });
-  const remote = createKeyResolver({ fetcher: options.remote ?? createGuardedFetcher() });
+  const remoteFetcher = options.remote ?? createGuardedFetcher();
   return {
-    resolver: {
-      resolve: (method) => (method.startsWith(ownPrefix) ? local.resolve(method) : remote.resolve(method)),
-    },
+    resolver: routedResolver(deps.publicUrl, localFetcher, remoteFetcher),
     invalidate: (slug) => void cache.delete(slug),
+    fetchLocal: localFetcher,
+    fetchRemote: remoteFetcher,
+  };
+}
+
+/**
+ * Methods under this server's tenants' did:web prefix go to `local`, all others to `remote`. The
+ * server's resolver and each verify worker's are built by this one function, so they agree.
+ */
+export function routedResolver(publicUrl: string, local: Fetcher, remote: Fetcher): KeyResolver {
+  const ownPrefix = `${urlToDidWeb(publicUrl, ['tenants'])}:`;
+  // The local resolver must not cache beyond the fetcher's own (invalidatable) cache.
+  const localResolver = createKeyResolver({ fetcher: local, cacheTtlMs: 0 });
+  const remoteResolver = createKeyResolver({ fetcher: remote });
+  return {
+    resolve: (method) =>
+      method.startsWith(ownPrefix) ? localResolver.resolve(method) : remoteResolver.resolve(method),
   };
 }

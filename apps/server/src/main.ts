@@ -32,7 +32,11 @@ try {
   process.exit(2);
 }
 const store = await openStore(config.databaseUrl);
-const demo = await ensureDemo(composeDeps({ store, logger, config }).app, config.dataDir);
+// Seeding needs only the use-case deps: no verify workers for it.
+const demo = await ensureDemo(
+  composeDeps({ store, logger, config: { ...config, verifyWorkers: 0 } }).app,
+  config.dataDir,
+);
 const server = await startServer(config, { logger, store });
 logger.info(
   { url: config.publicUrl, port: server.port, database: store.dialect, dataDir: config.dataDir },

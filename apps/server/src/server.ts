@@ -15,7 +15,7 @@ export interface RunningServer {
   readonly port: number;
   readonly deps: ServerDeps;
   readonly store: Store;
-  /** Stops accepting, lets in-flight requests finish, then closes the store. */
+  /** Stops accepting, lets in-flight requests finish, then stops the verify workers and closes the store. */
   close(): Promise<void>;
 }
 
@@ -36,6 +36,9 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       resolve(s as Server),
     );
     s.once('error', reject);
+  }).catch(async (e: unknown) => {
+    await deps.verification.close();
+    throw e;
   });
   // Idle keep-alive sockets must not hold shutdown open.
   server.keepAliveTimeout = 5000;
@@ -52,6 +55,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await deps.verification.close();
         await store.close();
       })();
       return closing;

@@ -6,11 +6,15 @@ import type { z } from 'zod';
 import type { LocalDids } from '../did-resolution.js';
 import type { Metrics } from '../metrics.js';
 import type { RateLimiter } from '../rate-limit.js';
+import type { Verification } from '../verification.js';
 
 /** Everything the HTTP layer needs, built by the composition root (or a test). */
 export interface ServerDeps {
   readonly app: AppDeps;
+  /** In-process verifier (same resolver); the routes verify through `verification`. */
   readonly verifier: Verifier;
+  /** The VC-API's verification: a worker pool, or in-process. Closed with the server. */
+  readonly verification: Verification;
   readonly dids: LocalDids;
   readonly logger: Logger;
   readonly metrics: Metrics;

@@ -1,12 +1,12 @@
 import { issueForTenant } from '@tessera/app';
 import { TesseraError } from '@tessera/core';
-import { firstFailure, type VerificationReport } from '@tessera/credentials';
 import { problemResponse } from '../problem.js';
 import {
   IssueRequestSchema,
   VerifyCredentialRequestSchema,
   VerifyPresentationRequestSchema,
 } from '../schemas.js';
+import type { ReportText } from '../verification.js';
 import { type AnyRoute, PUBLIC, type RouteContext, route, scope, tenantOf } from './route.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -15,16 +15,17 @@ const UUID = /^(?:urn:uuid:)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 /**
  * VC-API answers: 200 with the report when verified; 422 with the report inside a problem
  * document when the input was read but does not verify; 400 when it could not be read at all.
+ * The report arrives serialized (from a verify worker, or in-process alike) and is sent as is.
  */
 function reportResponse(
   ctx: RouteContext<unknown>,
   kind: 'credential' | 'presentation',
-  report: VerificationReport,
+  report: ReportText,
 ): Response {
   const outcome = report.verified ? 'verified' : report.usable ? 'not_verified' : 'unusable';
   ctx.deps.metrics.countVerification(kind, outcome);
-  if (report.verified) return ctx.c.json(report, 200);
-  const failure = firstFailure(report.checks);
+  if (report.verified) return ctx.c.body(report.json, 200, { 'content-type': 'application/json' });
+  const failure = report.failure;
   const code = failure?.code ?? (kind === 'credential' ? 'CREDENTIAL_INVALID' : 'PRESENTATION_INVALID');
   const error = new TesseraError(
     code,
@@ -32,7 +33,7 @@ function reportResponse(
   );
   return problemResponse(ctx.deps.app.publicUrl, error, {
     status: report.usable ? 422 : 400,
-    extra: { report },
+    extra: { report: JSON.parse(report.json) },
   });
 }
 
@@ -81,7 +82,7 @@ export const vcApiRoutes: AnyRoute[] = [
       return reportResponse(
         ctx,
         'credential',
-        await ctx.deps.verifier.verifyCredential(ctx.body.verifiableCredential),
+        await ctx.deps.verification.verifyCredential(ctx.body.verifiableCredential),
       );
     },
   }),
@@ -98,7 +99,7 @@ export const vcApiRoutes: AnyRoute[] = [
       422: 'Does not verify (problem with report)',
     },
     async handler(ctx) {
-      const report = await ctx.deps.verifier.verifyPresentation(
+      const report = await ctx.deps.verification.verifyPresentation(
         ctx.body.verifiablePresentation,
         ctx.body.options,
       );
