@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { TesseraError, toTesseraError } from '@tessera/core';
 import { type Context, Hono } from 'hono';
 import { authorize } from './auth.js';
@@ -7,6 +8,8 @@ import { ROUTES } from './routes/index.js';
 import type { AnyRoute, ServerDeps } from './routes/route.js';
 
 type Env = { Variables: { route: string } };
+/** On a socket, @hono/node-server passes the Node request: bodies are read from it directly. */
+const incomingOf = (c: Context<Env>) => (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
 
 const templateRegex = (path: string) =>
   new RegExp(`^${path.replace(/[.]/g, '\\.').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}$`);
@@ -24,9 +27,12 @@ export function createApp(deps: ServerDeps, routes: readonly AnyRoute[] = ROUTES
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
-    c.header('x-content-type-options', 'nosniff');
-    if (!c.res.headers.has('content-security-policy'))
-      c.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    // Set on the response's own headers: `c.header()` after the handler would rebuild the
+    // response around a body stream (on @hono/node-server, a slow path for every request).
+    const headers = c.res.headers;
+    headers.set('x-content-type-options', 'nosniff');
+    if (!headers.has('content-security-policy'))
+      headers.set('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
     const route = c.get('route') ?? 'unmatched';
     const ms = performance.now() - started;
     deps.metrics.observeRequest(c.req.method, route, c.res.status, ms / 1000);
@@ -51,11 +57,14 @@ export function createApp(deps: ServerDeps, routes: readonly AnyRoute[] = ROUTES
       try {
         const caller = await authorize(deps, r.access, c.req.header('authorization'));
         // Bodies are read here, bounded in bytes and depth: Hono never parses untrusted JSON itself.
-        const body = r.body ? await readJsonBody(c.req.raw, r.body, deps.bodyLimitBytes) : undefined;
+        const read = r.body
+          ? await readJsonBody(c.req.raw, r.body, deps.bodyLimitBytes, incomingOf(c))
+          : undefined;
         return await r.handler({
           c,
           deps,
-          body,
+          body: read?.value,
+          bodyText: read?.text,
           params: c.req.param() as Record<string, string>,
           query: new URL(c.req.url).searchParams,
           tenant: caller.tenant,

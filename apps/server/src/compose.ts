@@ -49,6 +49,7 @@ export function composeDeps(options: ComposeOptions): ServerDeps {
           size: workers,
           maxQueue: options.config.verifyQueue ?? 256,
           publicUrl: app.publicUrl,
+          bodyLimitBytes: options.config.bodyLimitBytes,
           fetchLocal: dids.fetchLocal,
           fetchRemote: dids.fetchRemote,
           now,

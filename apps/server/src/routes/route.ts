@@ -40,6 +40,8 @@ export interface RouteContext<B> {
   readonly c: Context;
   readonly deps: ServerDeps;
   readonly body: B;
+  /** The body's text as read (routes with a body schema); parsing it again gives `body`. */
+  readonly bodyText: string | undefined;
   readonly params: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
   /** The calling tenant; set on scoped routes only. */

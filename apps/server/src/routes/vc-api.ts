@@ -82,7 +82,7 @@ export const vcApiRoutes: AnyRoute[] = [
       return reportResponse(
         ctx,
         'credential',
-        await ctx.deps.verification.verifyCredential(ctx.body.verifiableCredential),
+        await ctx.deps.verification.verifyCredential({ body: ctx.body, text: ctx.bodyText ?? '' }),
       );
     },
   }),
@@ -99,10 +99,10 @@ export const vcApiRoutes: AnyRoute[] = [
       422: 'Does not verify (problem with report)',
     },
     async handler(ctx) {
-      const report = await ctx.deps.verification.verifyPresentation(
-        ctx.body.verifiablePresentation,
-        ctx.body.options,
-      );
+      const report = await ctx.deps.verification.verifyPresentation({
+        body: ctx.body,
+        text: ctx.bodyText ?? '',
+      });
       return reportResponse(ctx, 'presentation', report);
     },
   }),
