@@ -1,0 +1,266 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { TesseraError } from '@tessera/core';
+import type { Fetcher } from '@tessera/credentials';
+import type { Logger } from 'pino';
+import {
+  type FromWorker,
+  type ReportText,
+  receiveError,
+  sendError,
+  type ToWorker,
+  type Verification,
+  type WorkerInit,
+} from './verification.js';
+
+/**
+ * The compiled worker next to this module; from the TypeScript sources (vitest) the built one in
+ * `dist`, so tests need `tsc -b` first (as `npm test` does).
+ */
+export const VERIFY_WORKER_URL = new URL(
+  import.meta.url.endsWith('.ts') ? '../dist/verify-worker.js' : './verify-worker.js',
+  import.meta.url,
+);
+
+const SOURCE_CONDITION = '@tessera/source';
+
+/**
+ * The worker runs compiled JS: a `--conditions @tessera/source` the process runs with (vitest)
+ * would send its imports to TypeScript sources, so that one condition is not passed on.
+ */
+function workerExecArgv(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if ((arg === '--conditions' || arg === '-C') && argv[i + 1] === SOURCE_CONDITION) i++;
+    else if (arg !== `--conditions=${SOURCE_CONDITION}` && arg !== `-C=${SOURCE_CONDITION}`) out.push(arg);
+  }
+  return out;
+}
+export interface VerifyPoolOptions {
+  /** Worker threads (≥ 1). */
+  readonly size: number;
+  /** Requests waiting for a worker beyond those in flight; past it a request is refused with 503. */
+  readonly maxQueue: number;
+  readonly publicUrl: string;
+  /** The request body limit (workers repeat the body's bounded parse). */
+  readonly bodyLimitBytes: number;
+  /** Answers this server's tenants' DID documents for the workers. */
+  readonly fetchLocal: Fetcher;
+  /** Answers every other document for the workers (the guarded fetcher). */
+  readonly fetchRemote: Fetcher;
+  readonly now: () => Date;
+  readonly logger: Logger;
+  /** Verifications a worker holds at once (they overlap only while awaiting a DID document). */
+  readonly perWorker?: number;
+  readonly workerUrl?: URL;
+}
+
+/** 503 with `Retry-After` when the queue is full: verification is overloaded, not failed. */
+export class VerifyBusyError extends TesseraError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 1,
+  ) {
+    super('UNAVAILABLE', message);
+  }
+}
+
+interface Task {
+  readonly message: Extract<ToWorker, { t: 'verify' }>;
+  readonly resolve: (report: ReportText) => void;
+  readonly reject: (e: Error) => void;
+}
+
+interface Slot {
+  readonly index: number;
+  worker: Worker | undefined;
+  readonly inFlight: Map<number, Task>;
+  /** Messages for the worker, sent together at the end of this turn of the event loop. */
+  outbox: ToWorker[];
+  /** Consecutive crashes without a successful start in between, for the restart back-off. */
+  crashes: number;
+}
+
+/**
+ * A fixed pool of verify workers, so that canonicalization and signature checks never run on the
+ * event loop. Workers start with the pool, are restarted (with back-off) when one dies, and are
+ * terminated by `close()`. Each request goes to the least busy worker; when all hold `perWorker`
+ * requests, it waits in a bounded FIFO queue, and past that it is refused (503, Retry-After).
+ */
+export function createVerifyPool(options: VerifyPoolOptions): Verification & { readonly size: number } {
+  const size = Math.max(1, Math.floor(options.size));
+  const perWorker = options.perWorker ?? 4;
+  const workerUrl = options.workerUrl ?? VERIFY_WORKER_URL;
+  if (workerUrl.protocol === 'file:' && !existsSync(fileURLToPath(workerUrl))) {
+    throw new Error(`the verify worker ${fileURLToPath(workerUrl)} is missing: build first (tsc -b)`);
+  }
+  const init: WorkerInit = { publicUrl: options.publicUrl, bodyLimitBytes: options.bodyLimitBytes };
+  const slots: Slot[] = [];
+  const queue: Task[] = [];
+  let nextId = 0;
+  let closed = false;
+
+  // Messages to a worker are batched per turn of the event loop: one postMessage (and one
+  // wake-up of the worker) carries every request that arrived in the same I/O phase.
+  let flushScheduled = false;
+  const flush = () => {
+    flushScheduled = false;
+    for (const slot of slots) {
+      if (slot.outbox.length === 0) continue;
+      const batch = slot.outbox;
+      slot.outbox = [];
+      slot.worker?.postMessage(batch);
+    }
+  };
+  const enqueue = (slot: Slot, message: ToWorker) => {
+    slot.outbox.push(message);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flush);
+    }
+  };
+  const send = (slot: Slot, worker: Worker, message: ToWorker) => {
+    // A worker that died or was replaced meanwhile gets nothing; its tasks were already failed.
+    if (slot.worker === worker) enqueue(slot, message);
+  };
+
+  const answerFetch = (slot: Slot, worker: Worker, m: Extract<FromWorker, { t: 'fetch' }>) => {
+    const fetcher = m.scope === 'local' ? options.fetchLocal : options.fetchRemote;
+    fetcher(m.url, m.accept === undefined ? undefined : { accept: m.accept }).then(
+      (r) =>
+        send(slot, worker, { t: 'fetched', id: m.id, ok: true, contentType: r.contentType, body: r.body }),
+      (e: unknown) => send(slot, worker, { t: 'fetched', id: m.id, ok: false, error: sendError(e) }),
+    );
+  };
+
+  const start = (slot: Slot) => {
+    const worker = new Worker(workerUrl, {
+      workerData: init,
+      name: `tessera-verify-${slot.index}`,
+      execArgv: workerExecArgv(process.execArgv),
+    });
+    // Workers never keep the process alive by themselves: the HTTP server does.
+    worker.unref();
+    slot.worker = worker;
+    const receive = (m: FromWorker) => {
+      switch (m.t) {
+        case 'ready':
+          slot.crashes = 0;
+          break;
+        case 'fetch':
+          answerFetch(slot, worker, m);
+          break;
+        case 'done':
+        case 'failed': {
+          const task = slot.inFlight.get(m.id);
+          if (!task) break;
+          slot.inFlight.delete(m.id);
+          if (m.t === 'done') task.resolve(m.report);
+          else task.reject(receiveError(m.error));
+          break;
+        }
+      }
+    };
+    worker.on('message', (batch: FromWorker[]) => {
+      for (const m of batch) receive(m);
+      pump();
+    });
+    worker.on('error', (e) => {
+      options.logger.error({ err: e, worker: slot.index }, 'verify worker failed');
+    });
+    worker.on('exit', (code) => {
+      if (slot.worker !== worker) return;
+      slot.worker = undefined;
+      slot.outbox = [];
+      const lost = [...slot.inFlight.values()];
+      slot.inFlight.clear();
+      for (const task of lost) {
+        task.reject(
+          closed
+            ? new TesseraError('UNAVAILABLE', 'the server is shutting down')
+            : new VerifyBusyError('the verification worker stopped; retry'),
+        );
+      }
+      if (closed) return;
+      options.logger.error({ worker: slot.index, code }, 'verify worker exited; restarting');
+      const delay = Math.min(5000, slot.crashes === 0 ? 0 : 100 * 2 ** slot.crashes);
+      slot.crashes++;
+      setTimeout(() => {
+        if (!closed) {
+          start(slot);
+          pump();
+        }
+      }, delay).unref();
+      // Its share of the queue goes to the other workers meanwhile.
+      pump();
+    });
+  };
+
+  const dispatch = (slot: Slot, task: Task) => {
+    const worker = slot.worker!;
+    slot.inFlight.set(task.message.id, task);
+    send(slot, worker, task.message);
+  };
+
+  /** The least busy live worker with a free place, if any. */
+  const freeSlot = (): Slot | undefined => {
+    let best: Slot | undefined;
+    for (const s of slots) {
+      if (s.worker && s.inFlight.size < perWorker && (!best || s.inFlight.size < best.inFlight.size))
+        best = s;
+    }
+    return best;
+  };
+
+  const pump = () => {
+    while (queue.length > 0) {
+      const slot = freeSlot();
+      if (!slot) return;
+      dispatch(slot, queue.shift()!);
+    }
+  };
+
+  const submit = (kind: 'credential' | 'presentation', text: string): Promise<ReportText> =>
+    new Promise<ReportText>((resolve, reject) => {
+      if (closed) {
+        reject(new TesseraError('UNAVAILABLE', 'the server is shutting down'));
+        return;
+      }
+      const message: Task['message'] = {
+        t: 'verify',
+        id: nextId++,
+        kind,
+        text,
+        now: options.now().getTime(),
+      };
+      const task: Task = { message, resolve, reject };
+      const slot = queue.length === 0 ? freeSlot() : undefined;
+      if (slot) dispatch(slot, task);
+      else if (queue.length < options.maxQueue) queue.push(task);
+      else reject(new VerifyBusyError(`verification is busy (${queue.length} waiting); retry shortly`));
+    });
+
+  for (let i = 0; i < size; i++) {
+    const slot: Slot = { index: i, worker: undefined, inFlight: new Map(), outbox: [], crashes: 0 };
+    slots.push(slot);
+    start(slot);
+  }
+
+  return {
+    size,
+    verifyCredential: ({ text }) => submit('credential', text),
+    verifyPresentation: ({ text }) => submit('presentation', text),
+    invalidate() {
+      for (const s of slots) if (s.worker) enqueue(s, { t: 'invalidate' });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const task of queue.splice(0))
+        task.reject(new TesseraError('UNAVAILABLE', 'the server is shutting down'));
+      await Promise.all(slots.map((s) => s.worker?.terminate()));
+    },
+  };
+}

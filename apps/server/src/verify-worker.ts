@@ -1,0 +1,122 @@
+/**
+ * A verify worker (loaded from `dist/verify-worker.js` by the pool): its own verifier on node
+ * crypto and the bundled contexts, whose resolver asks the main thread for DID documents, so that
+ * this server's tenants resolve from its store and other DIDs through its guarded fetcher, and the
+ * reports are the same as in-process. Tenant documents are cached as briefly as on the main
+ * thread (2 s) and dropped on rotation; other documents are cached by the resolver as usual.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import {
+  createVerifier,
+  type FetchedResource,
+  type Fetcher,
+  type VerificationReport,
+} from '@tessera/credentials';
+import { createNodeCrypto } from '@tessera/crypto-node';
+import { parseJsonBody } from './body.js';
+import { routedResolver } from './did-resolution.js';
+import { VerifyCredentialRequestSchema, VerifyPresentationRequestSchema } from './schemas.js';
+import {
+  type FromWorker,
+  receiveError,
+  sendError,
+  type ToWorker,
+  toReportText,
+  type WorkerInit,
+} from './verification.js';
+
+const port = parentPort;
+if (!port) throw new Error('verify-worker.js runs as a worker thread of the server');
+const init = workerData as WorkerInit;
+const LOCAL_TTL_MS = 2000;
+
+// Replies are batched per turn of the event loop, as the main thread batches requests.
+let outbox: FromWorker[] = [];
+const flush = () => {
+  const batch = outbox;
+  outbox = [];
+  port.postMessage(batch);
+};
+const post = (message: FromWorker) => {
+  if (outbox.push(message) === 1) setImmediate(flush);
+};
+const pending = new Map<
+  number,
+  { url: string; resolve: (r: FetchedResource) => void; reject: (e: Error) => void }
+>();
+let nextFetch = 0;
+
+const ask =
+  (scope: 'local' | 'remote'): Fetcher =>
+  (url, fetchInit) =>
+    new Promise<FetchedResource>((resolve, reject) => {
+      const id = nextFetch++;
+      pending.set(id, { url, resolve, reject });
+      post({ t: 'fetch', id, scope, url, accept: fetchInit?.accept });
+    });
+
+let generation = 0;
+const localCache = new Map<string, { expires: number; resource: FetchedResource }>();
+const askLocal = ask('local');
+const local: Fetcher = async (url, fetchInit) => {
+  const hit = localCache.get(url);
+  if (hit && hit.expires > Date.now()) return hit.resource;
+  const asked = generation;
+  const resource = await askLocal(url, fetchInit);
+  // A rotation that happened while the answer was in flight must not be cached over.
+  if (asked === generation) {
+    if (localCache.size > 10_000) localCache.clear();
+    localCache.set(url, { expires: Date.now() + LOCAL_TTL_MS, resource });
+  }
+  return resource;
+};
+
+const crypto = createNodeCrypto();
+const resolver = routedResolver(init.publicUrl, local, ask('remote'));
+// The clock is the main thread's at dispatch, so an injected clock applies in workers too.
+const verifierAt = (now: number) => createVerifier({ crypto, resolver, now: () => new Date(now) });
+
+port.on('message', (batch: ToWorker[]) => {
+  for (const message of batch) receive(message);
+});
+
+function receive(message: ToWorker): void {
+  switch (message.t) {
+    case 'verify': {
+      let work: Promise<VerificationReport>;
+      try {
+        const verifier = verifierAt(message.now);
+        // The same bounded parse and schema as on the main thread, which already accepted this text.
+        if (message.kind === 'credential') {
+          const body = parseJsonBody(message.text, VerifyCredentialRequestSchema, init.bodyLimitBytes);
+          work = verifier.verifyCredential(body.verifiableCredential);
+        } else {
+          const body = parseJsonBody(message.text, VerifyPresentationRequestSchema, init.bodyLimitBytes);
+          work = verifier.verifyPresentation(body.verifiablePresentation, body.options);
+        }
+      } catch (e) {
+        work = Promise.reject(e);
+      }
+      work.then(
+        (report) => post({ t: 'done', id: message.id, report: toReportText(report) }),
+        (e: unknown) => post({ t: 'failed', id: message.id, error: sendError(e) }),
+      );
+      break;
+    }
+    case 'fetched': {
+      const waiter = pending.get(message.id);
+      if (!waiter) break;
+      pending.delete(message.id);
+      if (message.ok)
+        waiter.resolve({ url: waiter.url, contentType: message.contentType, body: message.body });
+      else waiter.reject(receiveError(message.error));
+      break;
+    }
+    case 'invalidate':
+      generation++;
+      localCache.clear();
+      break;
+  }
+}
+
+post({ t: 'ready' });
