@@ -23,8 +23,11 @@ export interface CryptoProvider {
   ed25519Generate(): Promise<Ed25519KeyPair>;
   ed25519PublicKey(secretKey: Uint8Array): Promise<Uint8Array>;
   ed25519Sign(secretKey: Uint8Array, message: Uint8Array): Promise<Uint8Array>;
-  /** Raw verification; callers go through `verifyEd25519Strict`, which adds the malleability checks. */
-  ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean>;
+  /**
+   * Raw verification; callers go through `verifyEd25519Strict`, which adds the malleability checks.
+   * A string message is its UTF-8 encoding (JWS signing inputs are strings; Node encodes natively).
+   */
+  ed25519Verify(publicKey: Uint8Array, message: Uint8Array | string, signature: Uint8Array): Promise<boolean>;
   /** ES256 (P-256, raw r||s signature) and RS256 (RSASSA-PKCS1-v1_5 SHA-256) over a public JWK. */
   verifyJwk(
     alg: 'ES256' | 'RS256',

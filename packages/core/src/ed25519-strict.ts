@@ -71,7 +71,7 @@ export type StrictVerifyResult = 'valid' | 'invalid' | 'non-canonical' | 'weak-k
 export async function verifyEd25519Strict(
   crypto: CryptoProvider,
   publicKey: Uint8Array,
-  message: Uint8Array,
+  message: Uint8Array | string,
   signature: Uint8Array,
 ): Promise<StrictVerifyResult> {
   if (ed25519PublicKeyProblem(publicKey) !== undefined) return 'weak-key';

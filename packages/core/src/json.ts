@@ -37,7 +37,11 @@ export function jsonDepth(text: string, limit = Number.POSITIVE_INFINITY): numbe
   return max;
 }
 
-/** Parses untrusted JSON text within limits; every failure is a coded error. */
+/**
+ * Parses untrusted JSON text within limits; every failure is a coded error. The size is checked
+ * first; depth after parsing, on the parsed value (V8's JSON.parse is iterative, so a deep input
+ * cannot overflow the stack there, and walking the value is cheaper than scanning the text).
+ */
 export function parseJson(text: string, limits: JsonLimits = DEFAULT_JSON_LIMITS): unknown {
   if (text.length > limits.maxLength) {
     throw new TesseraError(
@@ -45,14 +49,20 @@ export function parseJson(text: string, limits: JsonLimits = DEFAULT_JSON_LIMITS
       `input is ${text.length} characters; the limit is ${limits.maxLength}`,
     );
   }
-  if (jsonDepth(text, limits.maxDepth) > limits.maxDepth) {
-    throw new TesseraError('INPUT_TOO_DEEP', `input nests deeper than ${limits.maxDepth} levels`);
-  }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (e) {
+    // An engine whose parser recurses may overflow on deep input: report that as depth, not syntax.
+    if (e instanceof RangeError || jsonDepth(text, limits.maxDepth) > limits.maxDepth) {
+      throw new TesseraError('INPUT_TOO_DEEP', `input nests deeper than ${limits.maxDepth} levels`);
+    }
     throw new TesseraError('JSON_INVALID', `not valid JSON: ${(e as Error).message}`, { cause: e });
   }
+  if (valueDepth(value, limits.maxDepth) > limits.maxDepth) {
+    throw new TesseraError('INPUT_TOO_DEEP', `input nests deeper than ${limits.maxDepth} levels`);
+  }
+  return value;
 }
 
 /** Depth of an already-parsed value, stopping past `limit` (for inputs that arrive as objects). */

@@ -72,7 +72,8 @@ export function createNodeCrypto(): CryptoProvider {
     async ed25519Verify(publicKey, message, signature) {
       if (publicKey.length !== 32 || signature.length !== 64) return false;
       try {
-        return verify(null, message, publicKeyObject(publicKey), signature);
+        const data = typeof message === 'string' ? Buffer.from(message, 'utf8') : message;
+        return verify(null, data, publicKeyObject(publicKey), signature);
       } catch {
         return false;
       }

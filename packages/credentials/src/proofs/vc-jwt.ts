@@ -31,7 +31,8 @@ export interface DecodedJwt {
   readonly credential: Record<string, unknown>;
   readonly encoding: 'vc+jwt' | 'vc-jwt-1.1';
   readonly alg: JwtAlg;
-  readonly signingInput: Uint8Array;
+  /** `<header>.<payload>` as sent: ASCII, so its UTF-8 bytes are its characters. */
+  readonly signingInput: string;
   readonly signature: Uint8Array;
 }
 
@@ -94,7 +95,7 @@ export function decodeVcJwt(token: string): DecodedJwt {
     credential,
     encoding: legacy ? 'vc-jwt-1.1' : 'vc+jwt',
     alg: alg as JwtAlg,
-    signingInput: utf8Encode(`${h}.${p}`),
+    signingInput: `${h}.${p}`,
     signature,
   };
 }
@@ -113,7 +114,12 @@ export async function verifyJwtSignature(
   }
   if (key.kind === 'Ed25519')
     return verifyEd25519Strict(crypto, key.publicKey, jwt.signingInput, jwt.signature);
-  const ok = await crypto.verifyJwk(jwt.alg as 'ES256' | 'RS256', key.jwk, jwt.signingInput, jwt.signature);
+  const ok = await crypto.verifyJwk(
+    jwt.alg as 'ES256' | 'RS256',
+    key.jwk,
+    utf8Encode(jwt.signingInput),
+    jwt.signature,
+  );
   return ok ? 'valid' : 'invalid';
 }
 
