@@ -1,25 +1,19 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEMO_ACHIEVEMENTS } from '@tessera/server';
 import type { CliIo } from './args.js';
 import { runCli } from './cli.js';
 
 /**
- * `npm start` until the issuer service exists: runs the CLI end to end in a temporary folder
- * (keys → issue in each proof format → verify → tamper → verify fails) and prints what it did.
+ * `npm run demo`: runs the CLI end to end, offline, in a temporary folder (keys → issue in each
+ * proof format → verify → tamper → verify fails) and prints what it did.
  */
 const dir = mkdtempSync(join(tmpdir(), 'tessera-demo-'));
 const achievement = {
   id: 'https://demo.tessera.example/achievements/probe-compensation',
   type: ['Achievement'],
-  achievementType: 'Competency',
-  name: 'Oscilloscope probe compensation',
-  description:
-    'Compensates a 10x passive probe against the calibrator square wave so edges show neither overshoot nor rounding.',
-  criteria: {
-    narrative:
-      'Observed at the bench: connects the probe to the calibrator, adjusts the trimmer until the square wave is flat, and explains the effect of over- and under-compensation.',
-  },
+  ...DEMO_ACHIEVEMENTS[0],
 };
 writeFileSync(join(dir, 'achievement.json'), JSON.stringify(achievement, null, 2));
 

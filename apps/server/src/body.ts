@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { type FieldError, parseJson, TesseraError } from '@tessera/core';
+import { type FieldError, parseJson, readStreamCapped, TesseraError } from '@tessera/core';
 import type { z } from 'zod';
 
 /** JSON nesting accepted in request bodies (DESIGN: 64), checked before anything recursive runs. */
@@ -34,26 +34,7 @@ export async function readBodyText(
   if (incoming && !incoming.readableDidRead) return decodeUtf8(await readIncoming(incoming, limit));
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (declared > limit) throw tooLarge(declared, limit);
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw overLimit(limit);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    bytes.set(c, offset);
-    offset += c.byteLength;
-  }
+  const bytes = await readStreamCapped(request.body, limit, () => overLimit(limit));
   return decodeUtf8(bytes);
 }
 

@@ -12,7 +12,8 @@ import { OB_CONTEXT, VC_V2_CONTEXT } from '@tessera/credentials';
 
 export const DEMO_SLUG = 'demo';
 
-const DEMO_ACHIEVEMENTS: Record<string, unknown>[] = [
+/** The demo lab's bench skills (also the CLI demo's achievement). */
+export const DEMO_ACHIEVEMENTS: Record<string, unknown>[] = [
   {
     achievementType: 'Competency',
     name: 'Oscilloscope probe compensation',

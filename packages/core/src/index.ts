@@ -7,4 +7,5 @@ export * from './errors.js';
 export * from './jcs.js';
 export * from './json.js';
 export * from './multibase.js';
+export * from './stream.js';
 export * from './uuid.js';

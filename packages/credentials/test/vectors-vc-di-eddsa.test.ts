@@ -29,6 +29,14 @@ describe.runIf(HAVE_VECTORS)('W3C vc-di-eddsa vectors', () => {
       decodeEd25519SecretMultikey(keyPair!.privateKeyMultibase),
     );
   const unsigned = () => readVectorJson<Record<string, unknown>>('vc-di-eddsa', 'unsigned.json');
+  /** A verifier whose operator pinned the vectors' key as an assertion method of their issuer. */
+  const pinnedToIssuer = (signed: unknown) => {
+    const id = (signed as { proof: { verificationMethod: string } }).proof.verificationMethod;
+    const keys = [
+      { id, controller: 'https://vc.example/issuers/5678', publicKeyMultibase: keyPair!.publicKeyMultibase },
+    ];
+    return verifierWith({ resolver: createKeyResolver({ trustStore: parseTrustStore({ keys }) }) });
+  };
   const sha = async (text: string) => toHex(await crypto.sha256(new TextEncoder().encode(text)));
 
   const suites = [
@@ -89,19 +97,8 @@ describe.runIf(HAVE_VECTORS)('W3C vc-di-eddsa vectors', () => {
     });
 
     it(`${suite}: the signed vector verifies fully once the operator pins the key to its issuer`, async () => {
-      const vm = JSON.parse(v('signed')).proof.verificationMethod as string;
-      const trustStore = parseTrustStore({
-        keys: [
-          {
-            id: vm,
-            controller: 'https://vc.example/issuers/5678',
-            publicKeyMultibase: keyPair!.publicKeyMultibase,
-          },
-        ],
-      });
-      const report = await verifierWith({ resolver: createKeyResolver({ trustStore }) }).verifyCredential(
-        JSON.parse(v('signed')),
-      );
+      const signed = JSON.parse(v('signed'));
+      const report = await pinnedToIssuer(signed).verifyCredential(signed);
       expect(report.checks.filter((c) => !c.ok && !c.skipped)).toEqual([]);
       expect(report.verified).toBe(true);
     });
@@ -109,19 +106,7 @@ describe.runIf(HAVE_VECTORS)('W3C vc-di-eddsa vectors', () => {
 
   it('Ed25519Signature2020 (legacy proof type) signed vector verifies', async () => {
     const signed = readVectorJson('vc-di-eddsa', 'Ed25519Signature2020', 'signedEdSig.json');
-    const vm = (signed as { proof: { verificationMethod: string } }).proof.verificationMethod;
-    const trustStore = parseTrustStore({
-      keys: [
-        {
-          id: vm,
-          controller: 'https://vc.example/issuers/5678',
-          publicKeyMultibase: keyPair!.publicKeyMultibase,
-        },
-      ],
-    });
-    const report = await verifierWith({ resolver: createKeyResolver({ trustStore }) }).verifyCredential(
-      signed,
-    );
+    const report = await pinnedToIssuer(signed).verifyCredential(signed);
     expect(report.checks.filter((c) => !c.ok && !c.skipped)).toEqual([]);
     expect(report.format).toBe('Ed25519Signature2020');
   });

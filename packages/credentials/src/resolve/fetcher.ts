@@ -1,4 +1,4 @@
-import { TesseraError } from '@tessera/core';
+import { readStreamCapped, TesseraError } from '@tessera/core';
 
 /**
  * The one door to the network for verification: DID documents, key documents and (later) status
@@ -86,29 +86,14 @@ export function checkFetchPolicy(url: string, options: GuardedFetcherOptions = {
 
 async function readCapped(response: Response, maxBytes: number, url: string): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  if (declared > maxBytes)
+  if (declared > maxBytes) {
     throw new TesseraError('FETCH_TOO_LARGE', `${url} is ${declared} bytes; the cap is ${maxBytes}`);
-  if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw new TesseraError('FETCH_TOO_LARGE', `${url} exceeds the ${maxBytes}-byte cap`);
-    }
-    chunks.push(value);
   }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
+  return readStreamCapped(
+    response.body,
+    maxBytes,
+    () => new TesseraError('FETCH_TOO_LARGE', `${url} exceeds the ${maxBytes}-byte cap`),
+  );
 }
 
 /** https only, no redirects, bounded size and time, optional host allow-list. */
