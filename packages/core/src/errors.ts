@@ -68,6 +68,27 @@ export const ERROR_CODES = {
   STATUS_REVOKED: code(422, 1, 'The credential has been revoked'),
   STATUS_SUSPENDED: code(422, 1, 'The credential is suspended'),
   STATUS_UNAVAILABLE: code(422, 1, 'The credential status could not be determined'),
+  STATUS_LIST_INVALID: code(
+    422,
+    1,
+    'The status list credential is malformed, unsigned, too small, or for another purpose',
+  ),
+  STATUS_LIST_TOO_LARGE: code(422, 1, 'The status list decompresses to more than allowed'),
+  STATUS_FINAL: code(409, 2, 'A revoked credential cannot change status again'),
+  // Transparency log
+  LOG_PROOF_INVALID: code(422, 1, 'The Merkle proof does not verify against the tree head'),
+  LOG_CHECKPOINT_INVALID: code(422, 1, 'The checkpoint is malformed or its signature does not verify'),
+  LOG_INCONSISTENT: code(
+    422,
+    1,
+    'The log is not append-only: a fork, a shrinking tree, or a failed consistency proof',
+  ),
+  LOG_ENTRY_MISSING: code(422, 1, 'An event that must be in the log is not there'),
+  LOG_KEY_NOT_VALID: code(
+    422,
+    1,
+    'The log shows the signing key was not valid when the credential was issued',
+  ),
   // Presentations
   PRESENTATION_CHALLENGE_MISMATCH: code(422, 1, 'The presentation challenge does not match'),
   PRESENTATION_DOMAIN_MISMATCH: code(422, 1, 'The presentation domain does not match'),

@@ -15,6 +15,7 @@ export type CheckName =
   | 'jwtClaims'
   | 'validity'
   | 'status'
+  | 'log'
   | 'challenge'
   | 'domain'
   | 'holder'
