@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { TesseraError, toTesseraError } from '@tessera/core';
 import { type Context, Hono } from 'hono';
 import { authorize } from './auth.js';
-import { readJsonBody } from './body.js';
+import { readBodyText, readJsonBody } from './body.js';
 import { problemResponse } from './problem.js';
 import { ROUTES } from './routes/index.js';
 import type { AnyRoute, ServerDeps } from './routes/route.js';
@@ -59,7 +59,9 @@ export function createApp(deps: ServerDeps, routes: readonly AnyRoute[] = ROUTES
         // Bodies are read here, bounded in bytes and depth: Hono never parses untrusted JSON itself.
         const read = r.body
           ? await readJsonBody(c.req.raw, r.body, deps.bodyLimitBytes, incomingOf(c))
-          : undefined;
+          : r.textBody
+            ? { value: undefined, text: await readBodyText(c.req.raw, deps.bodyLimitBytes, incomingOf(c)) }
+            : undefined;
         return await r.handler({
           c,
           deps,

@@ -55,7 +55,7 @@ export function composeDeps(options: ComposeOptions): ServerDeps {
           now,
           logger: options.logger,
         })
-      : inProcessVerification(verifier);
+      : inProcessVerification(verifier, options.config.bodyLimitBytes);
   return {
     app,
     verifier,

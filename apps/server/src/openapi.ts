@@ -97,11 +97,11 @@ export function buildOpenApi(routes: readonly AnyRoute[], publicUrl: string): Re
         : { security: [{ [r.access.kind === 'operator' ? 'operatorToken' : 'apiKey']: [] }] }),
       ...(r.access.kind === 'scope' ? { 'x-tessera-scope': r.access.scope } : {}),
       ...(params.length + query.length > 0 ? { parameters: [...params, ...query] } : {}),
-      ...(r.body
+      ...((r.body ?? r.textBody)
         ? {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: schemaOf(r.body, components) } },
+              content: { 'application/json': { schema: schemaOf(r.body ?? r.textBody, components) } },
             },
           }
         : {}),

@@ -1,7 +1,7 @@
 import { TesseraError } from '@tessera/core';
 import { type Check, firstFailure, type VerificationReport, type Verifier } from '@tessera/credentials';
-import type { z } from 'zod';
-import type { VerifyCredentialRequestSchema, VerifyPresentationRequestSchema } from './schemas.js';
+import { parseJsonBody } from './body.js';
+import { VerifyCredentialRequestSchema, VerifyPresentationRequestSchema } from './schemas.js';
 
 /**
  * A verification report as the HTTP layer sends it: serialized once, where it was produced (in a
@@ -16,20 +16,13 @@ export interface ReportText {
 }
 
 /**
- * A validated verify request body, with the text it was parsed from: a worker parses the text
- * again (the same bounded parse and schema), which costs less than copying the object over.
+ * What the VC-API routes verify with: in-process or a worker pool. Each takes the request body's
+ * text, read within the body limit but not parsed: whoever verifies parses it (bounded size and
+ * depth, then the schema), so a pooled request is parsed once, in the worker.
  */
-export interface VerifyRequest<B> {
-  readonly body: B;
-  readonly text: string;
-}
-export type VerifyCredentialBody = z.output<typeof VerifyCredentialRequestSchema>;
-export type VerifyPresentationBody = z.output<typeof VerifyPresentationRequestSchema>;
-
-/** What the VC-API routes verify with: in-process or a worker pool. */
 export interface Verification {
-  verifyCredential(request: VerifyRequest<VerifyCredentialBody>): Promise<ReportText>;
-  verifyPresentation(request: VerifyRequest<VerifyPresentationBody>): Promise<ReportText>;
+  verifyCredential(bodyText: string): Promise<ReportText>;
+  verifyPresentation(bodyText: string): Promise<ReportText>;
   /** Forgets cached DID documents of this server's tenants (after a key rotation). */
   invalidate(): void;
   close(): Promise<void>;
@@ -43,12 +36,16 @@ export const toReportText = (report: VerificationReport): ReportText => ({
 });
 
 /** Verification on the calling thread (`TESSERA_VERIFY_WORKERS=0`, tests). */
-export function inProcessVerification(verifier: Verifier): Verification {
+export function inProcessVerification(verifier: Verifier, bodyLimitBytes: number): Verification {
   return {
-    verifyCredential: async ({ body }) =>
-      toReportText(await verifier.verifyCredential(body.verifiableCredential)),
-    verifyPresentation: async ({ body }) =>
-      toReportText(await verifier.verifyPresentation(body.verifiablePresentation, body.options)),
+    async verifyCredential(text) {
+      const body = parseJsonBody(text, VerifyCredentialRequestSchema, bodyLimitBytes);
+      return toReportText(await verifier.verifyCredential(body.verifiableCredential));
+    },
+    async verifyPresentation(text) {
+      const body = parseJsonBody(text, VerifyPresentationRequestSchema, bodyLimitBytes);
+      return toReportText(await verifier.verifyPresentation(body.verifiablePresentation, body.options));
+    },
     invalidate: () => {},
     close: async () => {},
   };
@@ -58,7 +55,7 @@ export function inProcessVerification(verifier: Verifier): Verification {
 
 export interface WorkerInit {
   readonly publicUrl: string;
-  /** The body limit the request was read with (its parse is repeated in the worker). */
+  /** The body limit the request was read with (the worker parses within it). */
   readonly bodyLimitBytes: number;
 }
 
@@ -68,7 +65,7 @@ export type ToWorker =
       readonly t: 'verify';
       readonly id: number;
       readonly kind: 'credential' | 'presentation';
-      /** The request body's text, already validated on the main thread. */
+      /** The request body's text, read within the limit; the worker parses and validates it. */
       readonly text: string;
       /** The main thread's clock (ms since the epoch) when the request was dispatched. */
       readonly now: number;

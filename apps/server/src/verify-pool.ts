@@ -250,8 +250,8 @@ export function createVerifyPool(options: VerifyPoolOptions): Verification & { r
 
   return {
     size,
-    verifyCredential: ({ text }) => submit('credential', text),
-    verifyPresentation: ({ text }) => submit('presentation', text),
+    verifyCredential: (text) => submit('credential', text),
+    verifyPresentation: (text) => submit('presentation', text),
     invalidate() {
       for (const s of slots) if (s.worker) enqueue(s, { t: 'invalidate' });
     },

@@ -86,7 +86,7 @@ function receive(message: ToWorker): void {
       let work: Promise<VerificationReport>;
       try {
         const verifier = verifierAt(message.now);
-        // The same bounded parse and schema as on the main thread, which already accepted this text.
+        // The main thread only read the text (within the body limit): parsing and validating it is ours.
         if (message.kind === 'credential') {
           const body = parseJsonBody(message.text, VerifyCredentialRequestSchema, init.bodyLimitBytes);
           work = verifier.verifyCredential(body.verifiableCredential);

@@ -8,7 +8,7 @@ import { ChildServer, freePort, scratchDatabase } from './support/child-server.j
 /**
  * Durability under SIGKILL: a real server process issues under concurrent load and is killed at
  * random moments; after each restart every credential that was acknowledged with a 201 is present,
- * unchanged, and verifies. Run on SQLite (WAL, synchronous=FULL, group commit) and PostgreSQL.
+ * unchanged, and verifies. Run on SQLite (WAL, fdatasync before acknowledgement, group commit) and PostgreSQL.
  */
 const FORMATS = ['eddsa-jcs-2022', 'vc-jwt', 'eddsa-rdfc-2022'] as const;
 const KILLS = 3;

@@ -9,7 +9,7 @@ import {
 } from '@tessera/credentials';
 import { type AppDeps, timestamp } from './deps.js';
 import { newId } from './ids.js';
-import type { CredentialRecord, IssuerKeyRecord, TenantRecord } from './ports.js';
+import type { CredentialRecord, IssuerKeyRecord, Repositories, TenantRecord } from './ports.js';
 import { unsealSecret } from './sealing.js';
 import { issuerProfile } from './tenants.js';
 
@@ -96,7 +96,7 @@ export async function issueForTenant(
     ),
   );
   if (idempotencyKey !== undefined) {
-    const replay = await replayOf(deps, tenant, idempotencyKey, requestHash);
+    const replay = await replayOf(deps.store, tenant, idempotencyKey, requestHash);
     if (replay) return replay;
   }
 
@@ -161,8 +161,12 @@ export async function issueForTenant(
     );
   } catch (e) {
     // A concurrent request with the same Idempotency-Key committed first: answer with its credential.
+    // Read in a transaction of its own: it queues behind the one that won (on SQLite the same
+    // group commit may still be open), so it sees that credential once it is durable.
     if (idempotencyKey !== undefined && e instanceof TesseraError && e.code === 'CONFLICT') {
-      const replay = await replayOf(deps, tenant, idempotencyKey, requestHash);
+      const replay = await deps.store.transaction((tx) => replayOf(tx, tenant, idempotencyKey, requestHash), {
+        tenantId: tenant.id,
+      });
       if (replay) return replay;
     }
     throw e;
@@ -171,17 +175,17 @@ export async function issueForTenant(
 }
 
 async function replayOf(
-  deps: AppDeps,
+  repos: Repositories,
   tenant: TenantRecord,
   key: string,
   requestHash: string,
 ): Promise<IssueOutcome | undefined> {
-  const previous = await deps.store.idempotency.get(tenant.id, key);
+  const previous = await repos.idempotency.get(tenant.id, key);
   if (!previous) return undefined;
   if (previous.requestHash !== requestHash) {
     throw new TesseraError('CONFLICT', 'this Idempotency-Key was used with a different request body');
   }
-  const record = await deps.store.credentials.byId(tenant.id, previous.credentialId);
+  const record = await repos.credentials.byId(tenant.id, previous.credentialId);
   if (!record) throw new TesseraError('INTERNAL', 'an idempotency record points at a missing credential');
   const verifiableCredential =
     record.format === 'vc-jwt' ? record.document : (JSON.parse(record.document) as Record<string, unknown>);

@@ -145,8 +145,8 @@ export interface Repositories {
 }
 
 /**
- * The store. `transaction` commits durably before it resolves (SQLite WAL with synchronous=FULL;
- * PostgreSQL commit): a use case acknowledges a write only after its transaction resolved.
+ * The store. `transaction` commits durably before it resolves (SQLite: COMMIT, then the WAL
+ * fdatasync'ed; PostgreSQL: COMMIT): a use case acknowledges a write only after its transaction resolved.
  * On PostgreSQL, `tenantId` sets the row-level-security tenant for the transaction.
  */
 export interface Store extends Repositories {

@@ -13,6 +13,11 @@ export interface Runner {
   readonly dialect: StoreDialect;
   /** Runs `fn` where `tenantId`, when given, is the RLS tenant of the connection. */
   run<T>(tenantId: string | undefined, fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Runs a read-only `fn`. SQLite gives reads their own connection, so they never queue behind
+   * a group commit holding the writer; without it, reads run like writes.
+   */
+  read?<T>(tenantId: string | undefined, fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
 }
 
 /** Sets the RLS tenant for the rest of the current PostgreSQL transaction. */
@@ -22,13 +27,17 @@ export async function setTenant(db: Kysely<Database>, tenantId: string): Promise
 
 /** Every port method, written once against a Runner. Errors leave as TesseraErrors. */
 export function createRepositories(runner: Runner): Repositories {
-  const run = async <T>(
-    what: string,
-    tenantId: string | undefined,
-    fn: (db: Kysely<Database>) => Promise<T>,
-  ) => {
+  type Body<T> = (db: Kysely<Database>) => Promise<T>;
+  const run = async <T>(what: string, tenantId: string | undefined, fn: Body<T>) => {
     try {
       return await runner.run(tenantId, fn);
+    } catch (e) {
+      throw toStoreError(e, what);
+    }
+  };
+  const read = async <T>(what: string, tenantId: string | undefined, fn: Body<T>) => {
+    try {
+      return await (runner.read ? runner.read(tenantId, fn) : runner.run(tenantId, fn));
     } catch (e) {
       throw toStoreError(e, what);
     }
@@ -42,17 +51,17 @@ export function createRepositories(runner: Runner): Repositories {
           await db.insertInto('tenants').values(rows.tenantToRow(t)).execute();
         }),
       byId: (id) =>
-        run('read tenant', undefined, async (db) => {
+        read('read tenant', undefined, async (db) => {
           const row = await db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
           return row && rows.tenantFromRow(row);
         }),
       bySlug: (slug) =>
-        run('read tenant', undefined, async (db) => {
+        read('read tenant', undefined, async (db) => {
           const row = await db.selectFrom('tenants').selectAll().where('slug', '=', slug).executeTakeFirst();
           return row && rows.tenantFromRow(row);
         }),
       list: () =>
-        run('list tenants', undefined, async (db) => {
+        read('list tenants', undefined, async (db) => {
           const all = await db
             .selectFrom('tenants')
             .selectAll()
@@ -69,7 +78,7 @@ export function createRepositories(runner: Runner): Repositories {
           await db.insertInto('issuer_keys').values(rows.keyToRow(k)).execute();
         }),
       list: (tenantId) =>
-        run('list issuer keys', tenantId, async (db) => {
+        read('list issuer keys', tenantId, async (db) => {
           const all = await db
             .selectFrom('issuer_keys')
             .selectAll()
@@ -80,7 +89,7 @@ export function createRepositories(runner: Runner): Repositories {
           return all.map(rows.keyFromRow);
         }),
       active: (tenantId) =>
-        run('read active issuer key', tenantId, async (db) => {
+        read('read active issuer key', tenantId, async (db) => {
           const row = await db
             .selectFrom('issuer_keys')
             .selectAll()
@@ -111,7 +120,7 @@ export function createRepositories(runner: Runner): Repositories {
           await db.insertInto('achievements').values(rows.achievementToRow(a)).execute();
         }),
       latest: (tenantId, id) =>
-        run('read achievement', tenantId, async (db) => {
+        read('read achievement', tenantId, async (db) => {
           const row = await db
             .selectFrom('achievements')
             .selectAll()
@@ -122,7 +131,7 @@ export function createRepositories(runner: Runner): Repositories {
           return row && rows.achievementFromRow(row);
         }),
       version: (tenantId, id, version) =>
-        run('read achievement', tenantId, async (db) => {
+        read('read achievement', tenantId, async (db) => {
           const row = await db
             .selectFrom('achievements')
             .selectAll()
@@ -133,7 +142,7 @@ export function createRepositories(runner: Runner): Repositories {
           return row && rows.achievementFromRow(row);
         }),
       list: (tenantId) =>
-        run('list achievements', tenantId, async (db) => {
+        read('list achievements', tenantId, async (db) => {
           const all = await db
             .selectFrom('achievements as a')
             .selectAll('a')
@@ -160,7 +169,7 @@ export function createRepositories(runner: Runner): Repositories {
           await db.insertInto('api_keys').values(rows.apiKeyToRow(k)).execute();
         }),
       byPrefix: (prefix) =>
-        run('read API key', undefined, async (db) => {
+        read('read API key', undefined, async (db) => {
           // No tenant is known yet: on PostgreSQL the owner's SECURITY DEFINER function is the
           // one narrow door through RLS (exact prefix, one row).
           const row =
@@ -171,7 +180,7 @@ export function createRepositories(runner: Runner): Repositories {
           return row && rows.apiKeyFromRow(row);
         }),
       list: (tenantId) =>
-        run('list API keys', tenantId, async (db) => {
+        read('list API keys', tenantId, async (db) => {
           const all = await db
             .selectFrom('api_keys')
             .selectAll()
@@ -201,7 +210,7 @@ export function createRepositories(runner: Runner): Repositories {
           await db.insertInto('credentials').values(rows.credentialToRow(c)).execute();
         }),
       byId: (tenantId, id) =>
-        run('read credential', tenantId, async (db) => {
+        read('read credential', tenantId, async (db) => {
           const row = await db
             .selectFrom('credentials')
             .selectAll()
@@ -211,7 +220,7 @@ export function createRepositories(runner: Runner): Repositories {
           return row && rows.credentialFromRow(row);
         }),
       count: (tenantId) =>
-        run('count credentials', tenantId, async (db) => {
+        read('count credentials', tenantId, async (db) => {
           const row = await db
             .selectFrom('credentials')
             .select(({ fn }) => fn.countAll().as('n'))
@@ -224,7 +233,7 @@ export function createRepositories(runner: Runner): Repositories {
 
     idempotency: {
       get: (tenantId, key) =>
-        run('read idempotency key', tenantId, async (db) => {
+        read('read idempotency key', tenantId, async (db) => {
           const row = await db
             .selectFrom('idempotency')
             .selectAll()

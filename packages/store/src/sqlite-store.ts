@@ -4,11 +4,14 @@ import type { Repositories, Store } from '@tessera/app';
 import { TesseraError } from '@tessera/core';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
+import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { toStoreError } from './errors.js';
 import { migrateToLatest } from './migrate.js';
 import { createRepositories, type Runner } from './repositories.js';
 import type { Database } from './schema.js';
+import { cachingDatabase } from './statement-cache.js';
 import { assertOutsideTransaction, runInTransactionContext } from './transaction-guard.js';
+import { createWalSync, type WalSync } from './wal-sync.js';
 
 export interface SqliteStoreOptions {
   /** Run pending migrations on open (default true). */
@@ -25,8 +28,10 @@ export interface SqliteStoreOptions {
 /** The settings the connection actually runs with, read back from SQLite (for tests and /readyz). */
 export interface SqliteSettings {
   readonly journalMode: string;
-  /** 2 = FULL. */
+  /** SQLite's own setting: 1 = NORMAL, 2 = FULL. */
   readonly synchronous: number;
+  /** True when the store fdatasyncs the WAL before acknowledging a write (every file database). */
+  readonly syncBeforeAck: boolean;
   readonly foreignKeys: boolean;
   readonly busyTimeoutMs: number;
 }
@@ -48,10 +53,11 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     raw = new BetterSqlite3(path, { timeout: options.busyTimeoutMs ?? 5000 });
-    // WAL lets readers in other processes proceed during writes; FULL fsyncs the WAL on every
-    // commit, so an acknowledged write survives power loss (NORMAL would only survive a crash).
+    // WAL lets readers proceed during writes. A file database runs synchronous=NORMAL and the
+    // store itself fdatasyncs the WAL before acknowledging anything (wal-sync.ts): FULL's
+    // guarantee without stalling the event loop on the disk. `:memory:` has no disk to wait for.
     raw.pragma('journal_mode = WAL');
-    raw.pragma('synchronous = FULL');
+    raw.pragma(path === ':memory:' ? 'synchronous = FULL' : 'synchronous = NORMAL');
     raw.pragma('foreign_keys = ON');
     raw.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   } catch (e) {
@@ -60,16 +66,44 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
     const message = e instanceof Error ? e.message : String(e);
     throw new TesseraError('UNAVAILABLE', `cannot open SQLite database ${path}: ${message}`, { cause: e });
   }
+  const walSync: WalSync | undefined = path === ':memory:' ? undefined : createWalSync(`${path}-wal`);
+  const durable = () => walSync?.durable() ?? Promise.resolve();
   // Kysely's SqliteDialect has exactly one connection behind a mutex: a transaction holds it
   // from BEGIN to COMMIT, so no other caller's statement can run inside it.
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(raw) }) });
   if (options.migrate !== false) {
     try {
       await migrateToLatest(db, { dialect: 'sqlite' });
+      await durable();
     } catch (e) {
+      await walSync?.close();
       await db.destroy();
       throw e;
     }
+  }
+
+  // Reads get a second connection: in WAL mode it sees every committed transaction and never
+  // waits for the writer, so a group commit (fsync included) does not stall lookups such as
+  // API-key authentication. An in-memory database cannot be shared, so it reads on the writer.
+  let reader: Kysely<Database> | undefined;
+  if (path !== ':memory:') {
+    try {
+      const readRaw = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+      readRaw.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
+      reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(readRaw) }) });
+    } catch (e) {
+      await db.destroy();
+      const message = e instanceof Error ? e.message : String(e);
+      throw new TesseraError('UNAVAILABLE', `cannot open SQLite database ${path}: ${message}`, { cause: e });
+    }
+  }
+
+  // Checkpoints run in a worker (checkpointer.ts); the writer's own automatic checkpoint stays
+  // as a backstop that bounds the WAL (~64 MB) should the worker fall behind.
+  let checkpointer: Checkpointer | undefined;
+  if (path !== ':memory:') {
+    raw.pragma('wal_autocheckpoint = 16384');
+    checkpointer = startCheckpointer(path);
   }
 
   let closed = false;
@@ -78,10 +112,18 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
   };
   const direct: Runner = {
     dialect: 'sqlite',
-    run: (_tenantId, fn) => {
+    run: async (_tenantId, fn) => {
       checkOpen();
       assertOutsideTransaction();
-      return fn(db);
+      // An autocommit write outside `transaction()`: durable before the caller hears of it.
+      const value = await fn(db);
+      await durable();
+      return value;
+    },
+    read: (_tenantId, fn) => {
+      checkOpen();
+      assertOutsideTransaction();
+      return fn(reader ?? db);
     },
   };
 
@@ -133,14 +175,33 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
       if (attempted === 0) for (const pending of queue.splice(0, maxBatch)) pending.reject(error);
       return;
     }
-    // Only now, after COMMIT returned (the WAL is fsynced), is anything acknowledged.
-    for (const { pending, value } of succeeded) pending.resolve(value);
+    // Only after COMMIT returned and the WAL reached the disk is anything acknowledged. The sync
+    // runs off the event loop, so the next batch begins meanwhile (and shares the next sync).
+    checkpointer?.poke();
+    void durable().then(
+      () => {
+        for (const { pending, value } of succeeded) pending.resolve(value);
+      },
+      (e: unknown) => {
+        const error = new TesseraError(
+          'UNAVAILABLE',
+          'the write could not be made durable (fdatasync failed)',
+          {
+            cause: e,
+          },
+        );
+        for (const { pending } of succeeded) pending.reject(error);
+      },
+    );
   }
 
   function startDraining(): void {
     if (draining !== undefined) return;
     draining = (async () => {
       try {
+        // Wait out the current turn of the event loop: requests that arrive together share one
+        // COMMIT, which writes each shared page (table and index leaves) once, not once each.
+        await new Promise((resolve) => setImmediate(resolve));
         while (queue.length > 0) await runBatch();
       } finally {
         draining = undefined;
@@ -164,6 +225,7 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
       return {
         journalMode: String(raw.pragma('journal_mode', { simple: true })),
         synchronous: Number(raw.pragma('synchronous', { simple: true })),
+        syncBeforeAck: walSync !== undefined,
         foreignKeys: Number(raw.pragma('foreign_keys', { simple: true })) === 1,
         busyTimeoutMs: Number(raw.pragma('busy_timeout', { simple: true })),
       };
@@ -181,6 +243,9 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
       closed = true;
       // Let queued transactions finish: they may already be promised to callers.
       while (draining !== undefined) await draining;
+      await walSync?.close();
+      await checkpointer?.close();
+      await reader?.destroy();
       await db.destroy();
     },
   };

@@ -40,7 +40,7 @@ export interface RouteContext<B> {
   readonly c: Context;
   readonly deps: ServerDeps;
   readonly body: B;
-  /** The body's text as read (routes with a body schema); parsing it again gives `body`. */
+  /** The body's text as read (routes with `body` or `textBody`). */
   readonly bodyText: string | undefined;
   readonly params: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
@@ -59,6 +59,11 @@ export interface RouteSpec<S extends z.ZodType | undefined> {
   readonly summary: string;
   readonly access: Access;
   readonly body?: S;
+  /**
+   * A body read only as bounded text and parsed against this schema by whoever consumes it (a
+   * verify worker): the main thread does not parse what it would only pass on. Documented like `body`.
+   */
+  readonly textBody?: z.ZodType;
   /** The path parameter naming a tenant-owned row: another tenant's id answers 404. */
   readonly owned?: { readonly param: string; readonly resource: OwnedResource };
   /** Documented responses: status → description. */

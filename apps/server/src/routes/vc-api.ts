@@ -72,7 +72,7 @@ export const vcApiRoutes: AnyRoute[] = [
     tag: 'VC-API',
     summary: 'Verify a credential (public, no API key): every check is reported with its reason.',
     access: PUBLIC,
-    body: VerifyCredentialRequestSchema,
+    textBody: VerifyCredentialRequestSchema,
     responses: {
       200: 'Verified: the report',
       400: 'Not readable as a credential (problem with report)',
@@ -82,7 +82,7 @@ export const vcApiRoutes: AnyRoute[] = [
       return reportResponse(
         ctx,
         'credential',
-        await ctx.deps.verification.verifyCredential({ body: ctx.body, text: ctx.bodyText ?? '' }),
+        await ctx.deps.verification.verifyCredential(ctx.bodyText ?? ''),
       );
     },
   }),
@@ -92,17 +92,14 @@ export const vcApiRoutes: AnyRoute[] = [
     tag: 'VC-API',
     summary: 'Verify a presentation for the expected challenge and domain, and every credential in it.',
     access: PUBLIC,
-    body: VerifyPresentationRequestSchema,
+    textBody: VerifyPresentationRequestSchema,
     responses: {
       200: 'Verified: the report',
       400: 'Not readable as a presentation',
       422: 'Does not verify (problem with report)',
     },
     async handler(ctx) {
-      const report = await ctx.deps.verification.verifyPresentation({
-        body: ctx.body,
-        text: ctx.bodyText ?? '',
-      });
+      const report = await ctx.deps.verification.verifyPresentation(ctx.bodyText ?? '');
       return reportResponse(ctx, 'presentation', report);
     },
   }),
