@@ -10,6 +10,8 @@ export interface AppDeps {
   /** Base of every URL and did:web the service writes, e.g. `https://badges.lab.example`. */
   readonly publicUrl: string;
   readonly now: () => Date;
+  /** Told after a transaction appended to the transparency log (the checkpoint signer wakes). */
+  readonly onLogAppend?: () => void;
 }
 
 /** ISO-8601 UTC with milliseconds: the storage form of times. */

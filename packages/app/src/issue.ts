@@ -1,16 +1,18 @@
 import { canonicalize, isRecord, TesseraError, toHex, utf8Encode } from '@tessera/core';
 import {
-  decodeEd25519PublicMultikey,
   isProofFormat,
+  issuanceCommitment,
   issueCredential,
+  logTime,
   PROOF_FORMATS,
   type ProofFormat,
-  type SigningKey,
 } from '@tessera/credentials';
 import { type AppDeps, timestamp } from './deps.js';
 import { newId } from './ids.js';
-import type { CredentialRecord, IssuerKeyRecord, Repositories, TenantRecord } from './ports.js';
-import { unsealSecret } from './sealing.js';
+import { appendToLog } from './log-append.js';
+import type { CredentialRecord, Repositories, TenantRecord } from './ports.js';
+import { signingKey } from './signing-key.js';
+import { allocateStatus } from './status-lists.js';
 import { issuerProfile } from './tenants.js';
 
 export interface IssueRequest {
@@ -23,29 +25,6 @@ export interface IssueOutcome {
   readonly record: CredentialRecord;
   /** True when an Idempotency-Key replay returned the credential issued before. */
   readonly replayed: boolean;
-}
-
-// Unsealed signing keys, per deps object (so tests and tenants never share a cache by accident).
-const keyCache = new WeakMap<AppDeps, Map<string, Promise<SigningKey>>>();
-
-function signingKey(deps: AppDeps, tenant: TenantRecord, key: IssuerKeyRecord): Promise<SigningKey> {
-  let cache = keyCache.get(deps);
-  if (!cache) {
-    cache = new Map();
-    keyCache.set(deps, cache);
-  }
-  let entry = cache.get(key.id);
-  if (!entry) {
-    entry = unsealSecret(deps.masterKey, key.sealedSecretKey, `${tenant.id}/${key.id}`).then((secretKey) => ({
-      id: key.verificationMethod,
-      controller: tenant.did,
-      publicKey: decodeEd25519PublicMultikey(key.publicKeyMultibase),
-      secretKey,
-    }));
-    cache.set(key.id, entry);
-    entry.catch(() => cache.delete(key.id));
-  }
-  return entry;
 }
 
 const fieldError = (
@@ -127,26 +106,47 @@ export async function issueForTenant(
   if (credential.validFrom === undefined && credential.issuanceDate === undefined)
     credential.validFrom = `${now.toISOString().slice(0, 19)}Z`;
 
-  const keyRecord = await deps.store.keys.active(tenant.id);
-  if (!keyRecord) throw new TesseraError('CONFLICT', 'the tenant has no active signing key');
-  const key = await signingKey(deps, tenant, keyRecord);
-  const secured = await issueCredential({ crypto: deps.crypto, now: deps.now }, key, credential, { format });
   const subject = isRecord(credential.credentialSubject) ? credential.credentialSubject.id : undefined;
-  const record: CredentialRecord = {
-    id,
-    tenantId: tenant.id,
-    ...(achievementId !== undefined ? { achievementId } : {}),
-    ...(achievementVersion !== undefined ? { achievementVersion } : {}),
-    subjectId: typeof subject === 'string' ? subject : '',
-    format: format as ProofFormat,
-    document: typeof secured === 'string' ? secured : JSON.stringify(secured),
-    verificationMethod: key.id,
-    issuedAt: timestamp(now),
-  };
+  let issued: { secured: Record<string, unknown> | string; record: CredentialRecord };
   try {
-    await deps.store.transaction(
+    // Everything that must agree commits together or not at all: the status entries (drawn
+    // before signing, since the credential carries them), the signature by the key active at
+    // this moment, the credential row, its issuance leaf and the idempotency record.
+    issued = await deps.store.transaction(
       async (tx) => {
+        const keyRecord = await tx.keys.active(tenant.id);
+        if (!keyRecord) throw new TesseraError('CONFLICT', 'the tenant has no active signing key');
+        const key = await signingKey(deps, tenant, keyRecord);
+        const status = await allocateStatus(deps, tx, tenant, id);
+        credential.credentialStatus = status.entries;
+        const secured = await issueCredential({ crypto: deps.crypto, now: deps.now }, key, credential, {
+          format,
+        });
+        const record: CredentialRecord = {
+          id,
+          tenantId: tenant.id,
+          ...(achievementId !== undefined ? { achievementId } : {}),
+          ...(achievementVersion !== undefined ? { achievementVersion } : {}),
+          subjectId: typeof subject === 'string' ? subject : '',
+          format: format as ProofFormat,
+          document: typeof secured === 'string' ? secured : JSON.stringify(secured),
+          verificationMethod: key.id,
+          issuedAt: timestamp(now),
+        };
         await tx.credentials.insert(record);
+        const salt = deps.crypto.randomBytes(32);
+        const [leafIndex] = await appendToLog(tx, [
+          {
+            v: 1,
+            type: 'issue',
+            tenant: tenant.did,
+            time: logTime(now),
+            credential: await issuanceCommitment(deps.crypto, salt, secured),
+            key: key.id,
+            status: status.refs,
+          },
+        ]);
+        await tx.log.recordIssuance({ tenantId: tenant.id, credentialId: id, leafIndex: leafIndex!, salt });
         if (idempotencyKey !== undefined) {
           await tx.idempotency.insert({
             tenantId: tenant.id,
@@ -156,6 +156,7 @@ export async function issueForTenant(
             createdAt: record.issuedAt,
           });
         }
+        return { secured, record };
       },
       { tenantId: tenant.id },
     );
@@ -171,7 +172,8 @@ export async function issueForTenant(
     }
     throw e;
   }
-  return { verifiableCredential: secured, record, replayed: false };
+  deps.onLogAppend?.();
+  return { verifiableCredential: issued.secured, record: issued.record, replayed: false };
 }
 
 async function replayOf(

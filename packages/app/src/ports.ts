@@ -5,6 +5,8 @@
  * Times are ISO-8601 UTC strings with milliseconds; JSON is passed as parsed values.
  */
 
+import type { CredentialStatusValue, StatusPurpose } from '@tessera/credentials';
+
 export type Scope = 'issue' | 'status' | 'admin' | 'read';
 export const SCOPES: readonly Scope[] = ['issue', 'status', 'admin', 'read'];
 
@@ -135,6 +137,132 @@ export interface IdempotencyRepository {
   insert(record: IdempotencyRecord): Promise<void>;
 }
 
+export type { StatusPurpose };
+export type CredentialStatus = CredentialStatusValue;
+
+/** A Bitstring Status List of a tenant: `seq` numbers the lists of one purpose (URL `<purpose>-<seq>`). */
+export interface StatusListRecord {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly purpose: StatusPurpose;
+  readonly seq: number;
+  /** Entries (bits); at least 131,072. */
+  readonly size: number;
+  /** Indexes handed out so far (a list is full well before every index is taken). */
+  readonly allocated: number;
+  /** The raw bitstring (size / 8 bytes), index 0 the most significant bit of byte 0. */
+  readonly bits: Uint8Array;
+  /** Bumped on every change: the ETag, and the compare-and-swap of concurrent writers. */
+  readonly version: number;
+  /** The signed status list credential for `version` (JSON text). */
+  readonly document: string;
+  readonly updatedAt: string;
+}
+
+export interface StatusAllocation {
+  readonly tenantId: string;
+  readonly listId: string;
+  readonly index: number;
+  readonly credentialId: string;
+}
+
+export interface StatusListRepository {
+  insert(list: StatusListRecord): Promise<void>;
+  /** The newest list of the purpose (new credentials draw their indexes from it). */
+  current(tenantId: string, purpose: StatusPurpose): Promise<StatusListRecord | undefined>;
+  bySeq(tenantId: string, purpose: StatusPurpose, seq: number): Promise<StatusListRecord | undefined>;
+  byId(tenantId: string, id: string): Promise<StatusListRecord | undefined>;
+  list(tenantId: string): Promise<StatusListRecord[]>;
+  /** Takes an index for a credential; false when it was ever taken before (indexes are never reused). */
+  allocate(allocation: StatusAllocation): Promise<boolean>;
+  allocationsOf(tenantId: string, credentialId: string): Promise<StatusAllocation[]>;
+  /** Replaces bits and document if the stored version is still `expectedVersion`. */
+  update(
+    tenantId: string,
+    id: string,
+    expectedVersion: number,
+    next: { bits: Uint8Array; document: string; version: number; updatedAt: string },
+  ): Promise<boolean>;
+}
+
+/** A credential's current status and the private reason for it (never published). */
+export interface CredentialStatusRecord {
+  readonly tenantId: string;
+  readonly credentialId: string;
+  readonly status: CredentialStatus;
+  readonly reason?: string;
+  readonly updatedAt: string;
+}
+
+export interface CredentialStatusRepository {
+  get(tenantId: string, credentialId: string): Promise<CredentialStatusRecord | undefined>;
+  put(record: CredentialStatusRecord): Promise<void>;
+}
+
+/** Where a credential's issuance sits in the log, and the salt that opens its commitment. */
+export interface IssuanceLogRecord {
+  readonly tenantId: string;
+  readonly credentialId: string;
+  readonly leafIndex: number;
+  readonly salt: Uint8Array;
+}
+
+export interface LogLeafRecord {
+  readonly index: number;
+  /** The leaf's exact bytes (JCS of a log event). */
+  readonly leaf: Uint8Array;
+  /** RFC 9162 leaf hash: SHA-256(0x00 ‖ leaf). */
+  readonly hash: Uint8Array;
+}
+
+export interface LogNodeRecord {
+  readonly level: number;
+  readonly index: number;
+  readonly hash: Uint8Array;
+}
+
+/** The tree head the appender continues from: size and the compact range's peaks. */
+export interface LogState {
+  readonly size: number;
+  readonly peaks: readonly Uint8Array[];
+}
+
+export interface CheckpointRecord {
+  readonly size: number;
+  readonly rootHash: Uint8Array;
+  /** The C2SP signed note, as served. */
+  readonly note: string;
+  readonly createdAt: string;
+}
+
+/** The log's own Ed25519 key (one per deployment), sealed like tenant keys. */
+export interface LogKeyRecord {
+  readonly id: string;
+  readonly publicKey: Uint8Array;
+  readonly sealedSecretKey: string;
+  readonly createdAt: string;
+}
+
+export interface LogRepository {
+  /** Inside a transaction on PostgreSQL this locks the head: appenders queue, never fork. */
+  state(): Promise<LogState>;
+  /** Writes leaves, new complete-subtree nodes (levels ≥ 1) and the new head, all or nothing with the transaction. */
+  append(leaves: readonly LogLeafRecord[], nodes: readonly LogNodeRecord[], next: LogState): Promise<void>;
+  /** Complete-subtree hashes by (level, index); level 0 are leaf hashes. Missing ids throw. */
+  nodes(ids: readonly { level: number; index: number }[]): Promise<Uint8Array[]>;
+  /** Leaves [start, end), at most `end - start`. */
+  leaves(start: number, end: number): Promise<LogLeafRecord[]>;
+  indexOfHash(hash: Uint8Array): Promise<number | undefined>;
+  latestCheckpoint(): Promise<CheckpointRecord | undefined>;
+  /** Stores a checkpoint only if it is larger than every stored one (compare-and-swap). */
+  saveCheckpoint(checkpoint: CheckpointRecord): Promise<boolean>;
+  recordIssuance(record: IssuanceLogRecord): Promise<void>;
+  issuanceOf(tenantId: string, credentialId: string): Promise<IssuanceLogRecord | undefined>;
+  signingKey(): Promise<LogKeyRecord | undefined>;
+  /** Fails with CONFLICT when another process created the key first. */
+  insertSigningKey(key: LogKeyRecord): Promise<void>;
+}
+
 export interface Repositories {
   readonly tenants: TenantRepository;
   readonly keys: IssuerKeyRepository;
@@ -142,6 +270,9 @@ export interface Repositories {
   readonly apiKeys: ApiKeyRepository;
   readonly credentials: CredentialRepository;
   readonly idempotency: IdempotencyRepository;
+  readonly statusLists: StatusListRepository;
+  readonly credentialStatus: CredentialStatusRepository;
+  readonly log: LogRepository;
 }
 
 /**

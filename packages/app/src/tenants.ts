@@ -1,7 +1,9 @@
 import { TesseraError } from '@tessera/core';
+import type { KeyEvent } from '@tessera/credentials';
 import { encodeEd25519PublicMultikey, urlToDidWeb } from '@tessera/credentials';
 import { type AppDeps, timestamp } from './deps.js';
 import { newId } from './ids.js';
+import { appendToLog } from './log-append.js';
 import type { DidMethod, IssuerKeyRecord, TenantRecord } from './ports.js';
 import { sealSecret } from './sealing.js';
 
@@ -85,9 +87,11 @@ export async function createTenant(
         throw new TesseraError('CONFLICT', `a tenant with slug ${input.slug} exists`);
       await tx.tenants.insert(tenant);
       await tx.keys.insert(key);
+      await appendToLog(tx, [keyEvent(tenant, key, 'added', key.createdAt)]);
     },
     { tenantId: id },
   );
+  deps.onLogAppend?.();
   return { tenant, key };
 }
 
@@ -101,11 +105,32 @@ export async function rotateKey(deps: AppDeps, tenant: TenantRecord): Promise<Is
       const current = await tx.keys.active(tenant.id);
       if (current) await tx.keys.retire(tenant.id, current.id, key.createdAt);
       await tx.keys.insert(key);
+      // Retirement first: from the next leaf on, only the new key is valid.
+      await appendToLog(tx, [
+        ...(current ? [keyEvent(tenant, current, 'retired', key.createdAt)] : []),
+        keyEvent(tenant, key, 'added', key.createdAt),
+      ]);
     },
     { tenantId: tenant.id },
   );
+  deps.onLogAppend?.();
   return key;
 }
+
+const keyEvent = (
+  tenant: TenantRecord,
+  key: IssuerKeyRecord,
+  event: 'added' | 'retired',
+  at: string,
+): KeyEvent => ({
+  v: 1,
+  type: 'key',
+  tenant: tenant.did,
+  time: at,
+  key: key.verificationMethod,
+  publicKeyMultibase: key.publicKeyMultibase,
+  event,
+});
 
 /** The OB 3.0 issuer Profile written into the tenant's credentials. */
 export function issuerProfile(tenant: TenantRecord): Record<string, unknown> {

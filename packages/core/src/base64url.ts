@@ -49,3 +49,9 @@ export function base64Decode(text: string): Uint8Array {
   const body = text.replace(/=+$/, '').replaceAll('+', '-').replaceAll('/', '_');
   return base64urlDecode(body);
 }
+
+/** Standard base64 with padding (RFC 4648 §4): checkpoints, Merkle proofs and log entries use it. */
+export function base64Encode(bytes: Uint8Array): string {
+  const url = base64urlEncode(bytes).replaceAll('-', '+').replaceAll('_', '/');
+  return url + '='.repeat((4 - (url.length % 4)) % 4);
+}

@@ -2,6 +2,7 @@ import { TesseraError } from '@tessera/core';
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { toStoreError } from './errors.js';
 import { initialMigration } from './migrations/0001-initial.js';
+import { statusAndLogMigration } from './migrations/0002-status-and-log.js';
 import type { StoreDialect } from './schema.js';
 
 /** The PostgreSQL role application queries run as (NOLOGIN, not the owner, subject to RLS). */
@@ -26,6 +27,7 @@ export function createMigrationProvider(
   assertIdentifier(appRole, 'role');
   const migrations: Record<string, Migration> = {
     '0001-initial': initialMigration(dialect, appRole),
+    '0002-status-and-log': statusAndLogMigration(dialect, appRole),
   };
   return { getMigrations: async () => migrations };
 }

@@ -1,8 +1,10 @@
 import type { Repositories } from '@tessera/app';
 import { type Kysely, sql } from 'kysely';
 import { toStoreError } from './errors.js';
+import { createLogRepository } from './log-repository.js';
 import * as rows from './rows.js';
 import type { ApiKeysTable, Database, StoreDialect } from './schema.js';
+import { createStatusRepositories } from './status-repositories.js';
 
 /**
  * How a repository reaches the database. The adapters differ only here: outside a transaction
@@ -25,9 +27,12 @@ export async function setTenant(db: Kysely<Database>, tenantId: string): Promise
   await sql`select set_config('app.tenant_id', ${tenantId}, true)`.execute(db);
 }
 
+export type Body<T> = (db: Kysely<Database>) => Promise<T>;
+/** A port method's way to the database: a label for errors, the RLS tenant, the query. */
+export type Exec = <T>(what: string, tenantId: string | undefined, fn: Body<T>) => Promise<T>;
+
 /** Every port method, written once against a Runner. Errors leave as TesseraErrors. */
 export function createRepositories(runner: Runner): Repositories {
-  type Body<T> = (db: Kysely<Database>) => Promise<T>;
   const run = async <T>(what: string, tenantId: string | undefined, fn: Body<T>) => {
     try {
       return await runner.run(tenantId, fn);
@@ -45,6 +50,8 @@ export function createRepositories(runner: Runner): Repositories {
   const changed = (r: { numUpdatedRows: bigint }) => r.numUpdatedRows > 0n;
 
   return {
+    ...createStatusRepositories(run, read),
+    log: createLogRepository(run, read, runner.dialect),
     tenants: {
       insert: (t) =>
         run('insert tenant', undefined, async (db) => {

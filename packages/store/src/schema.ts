@@ -69,6 +69,74 @@ export interface IdempotencyTable {
   created_at: string;
 }
 
+export interface StatusListsTable {
+  id: string;
+  tenant_id: string;
+  purpose: string;
+  seq: number;
+  size: number;
+  allocated: number;
+  bits: Uint8Array;
+  version: number;
+  document: string;
+  updated_at: string;
+}
+
+export interface StatusAllocationsTable {
+  list_id: string;
+  idx: number;
+  tenant_id: string;
+  credential_id: string;
+}
+
+export interface CredentialStatusTable {
+  credential_id: string;
+  tenant_id: string;
+  status: string;
+  reason: string | null;
+  updated_at: string;
+}
+
+export interface IssuanceLogTable {
+  credential_id: string;
+  tenant_id: string;
+  leaf_index: number;
+  salt: Uint8Array;
+}
+
+export interface LogLeavesTable {
+  idx: number;
+  leaf: Uint8Array;
+  hash: Uint8Array;
+}
+
+export interface LogNodesTable {
+  level: number;
+  idx: number;
+  hash: Uint8Array;
+}
+
+export interface LogStateTable {
+  id: number;
+  size: number;
+  /** The compact range's peak hashes, 32 bytes each, left to right. */
+  peaks: Uint8Array;
+}
+
+export interface LogCheckpointsTable {
+  size: number;
+  root_hash: Uint8Array;
+  note: string;
+  created_at: string;
+}
+
+export interface LogKeysTable {
+  id: string;
+  public_key: Uint8Array;
+  sealed_secret_key: string;
+  created_at: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   issuer_keys: IssuerKeysTable;
@@ -76,6 +144,15 @@ export interface Database {
   api_keys: ApiKeysTable;
   credentials: CredentialsTable;
   idempotency: IdempotencyTable;
+  status_lists: StatusListsTable;
+  status_allocations: StatusAllocationsTable;
+  credential_status: CredentialStatusTable;
+  issuance_log: IssuanceLogTable;
+  log_leaves: LogLeavesTable;
+  log_nodes: LogNodesTable;
+  log_state: LogStateTable;
+  log_checkpoints: LogCheckpointsTable;
+  log_keys: LogKeysTable;
 }
 
 /** Tables that carry `tenant_id` and, on PostgreSQL, row-level security. */
@@ -85,6 +162,10 @@ export const TENANT_SCOPED_TABLES = [
   'api_keys',
   'credentials',
   'idempotency',
+  'status_lists',
+  'status_allocations',
+  'credential_status',
+  'issuance_log',
 ] as const;
 
 export type StoreDialect = 'sqlite' | 'postgres';

@@ -1,11 +1,16 @@
 import { type CryptoProvider, isRecord, TesseraError } from '@tessera/core';
 import { bundledContextRegistry, type ContextRegistry } from '../contexts/index.js';
 import type { SigningKey } from '../keys/key-pair.js';
-import { validateOpenBadgeCredential, validateResultLinks } from '../model/index.js';
+import {
+  credentialClass,
+  validateCredential,
+  validateOpenBadgeCredential,
+  validateResultLinks,
+} from '../model/index.js';
 import { signDataIntegrity } from '../proofs/data-integrity.js';
 import { DEFAULT_PROOF_FORMAT, type ProofFormat } from '../proofs/formats.js';
 import { signVcJwt } from '../proofs/vc-jwt.js';
-import { checkContexts } from '../verify/context-check.js';
+import { checkContexts, OB_CONTEXT_PREFIX } from '../verify/context-check.js';
 import { issuerIdOf } from '../verify/validity.js';
 
 export interface IssueDeps {
@@ -22,7 +27,7 @@ export interface IssueOptions {
 export const isoSeconds = (d: Date): string => `${d.toISOString().slice(0, 19)}Z`;
 
 /**
- * Signs an unsigned OB 3.0 credential. It is validated first (structure and contexts) so Tessera
+ * Signs an unsigned OB 3.0 credential (or a plain VC 2.0 one, such as a status list credential). It is validated first (structure and contexts) so Tessera
  * never signs what its own verifier would refuse, and the key must belong to the issuer.
  * Returns the secured credential: an object (Data Integrity) or a compact JWT (vc-jwt).
  */
@@ -38,12 +43,20 @@ export async function issueCredential(
       fields: [{ pointer: '/proof', message: 'remove it before issuing' }],
     });
   const contexts = deps.contexts ?? bundledContextRegistry();
-  const contextCheck = checkContexts(credential['@context'], contexts, { requireOpenBadges: true });
+  // The verifier's rule (shared-checks.ts): OB 3.0 vocabulary or type means an OB 3.0 credential;
+  // anything else (a status list credential, say) is held to the VC data model alone.
+  const obContext =
+    Array.isArray(credential['@context']) &&
+    credential['@context'].some((c) => typeof c === 'string' && c.startsWith(OB_CONTEXT_PREFIX));
+  const openBadge = obContext || credentialClass(credential) !== 'VerifiableCredential';
+  const contextCheck = checkContexts(credential['@context'], contexts, { requireOpenBadges: openBadge });
   if (!contextCheck.ok)
     throw new TesseraError(contextCheck.code ?? 'CONTEXT_INVALID', contextCheck.message, {
       fields: [{ pointer: '/@context', message: contextCheck.message }],
     });
-  const fields = [...validateOpenBadgeCredential(credential), ...validateResultLinks(credential)];
+  const fields = openBadge
+    ? [...validateOpenBadgeCredential(credential), ...validateResultLinks(credential)]
+    : validateCredential(credential);
   if (fields.length > 0) {
     throw new TesseraError(
       'INPUT_INVALID',

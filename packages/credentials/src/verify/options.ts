@@ -3,6 +3,7 @@ import type { ContextRegistry } from '../contexts/index.js';
 import type { VerifiableSuite } from '../proofs/formats.js';
 import type { JwtAlg } from '../proofs/vc-jwt.js';
 import type { KeyResolver } from '../resolve/verification-method.js';
+import type { StatusCheckerOptions } from '../status/checker.js';
 import type { Check } from './report.js';
 
 /**
@@ -23,6 +24,11 @@ export interface VerifierOptions {
   clockSkewSeconds?: number;
   now?: () => Date;
   statusChecker?: StatusChecker;
+  /**
+   * Bitstring Status List checking through this fetcher (list credentials are verified with the
+   * same settings). Ignored when `statusChecker` is given.
+   */
+  status?: Omit<StatusCheckerOptions, 'verifyList'>;
   /** Limits on string inputs (default 1 MB, depth 64). */
   limits?: JsonLimits;
 }

@@ -1,3 +1,4 @@
+import { createStatusChecker } from '../status/checker.js';
 import type { PresentationExpectations, VerifierOptions } from './options.js';
 import type { PresentationReport, VerificationReport } from './report.js';
 import { settle, verifyCredentialWith } from './verify-credential.js';
@@ -12,7 +13,18 @@ export interface Verifier {
 
 /** Resolve-then-verify: all I/O goes through the injected resolver; the checks themselves do none. */
 export function createVerifier(options: VerifierOptions): Verifier {
-  const ctx = settle(options);
+  let statusChecker = options.statusChecker;
+  if (!statusChecker && options.status) {
+    // The list credential is verified like any credential, except for its own status.
+    const { status, ...rest } = options;
+    const lists = createVerifier(rest);
+    statusChecker = createStatusChecker({
+      ...(options.now ? { now: () => options.now!().getTime() } : {}),
+      ...status,
+      verifyList: (vc) => lists.verifyCredential(vc),
+    });
+  }
+  const ctx = settle(statusChecker ? { ...options, statusChecker } : options);
   return {
     verifyCredential: (input) => verifyCredentialWith(ctx, input),
     verifyPresentation: (input, expected) => verifyPresentationWith(ctx, input, expected),

@@ -1,5 +1,8 @@
 import { type Kysely, type Migration, sql } from 'kysely';
-import { type StoreDialect, TENANT_SCOPED_TABLES } from '../schema.js';
+import type { StoreDialect } from '../schema.js';
+
+/** This migration's tenant tables, frozen here: later migrations protect their own. */
+const TENANT_TABLES = ['issuer_keys', 'achievements', 'api_keys', 'credentials', 'idempotency'];
 
 /**
  * The first schema. Tables use only portable column types (text, integer) so the same
@@ -179,7 +182,7 @@ async function protectPostgres(db: AnyDb, appRole: string): Promise<void> {
   // Insert-only tables get no UPDATE or DELETE grant at all.
   await sql`grant select, insert on achievements, credentials, idempotency to ${role}`.execute(db);
 
-  for (const table of TENANT_SCOPED_TABLES) {
+  for (const table of TENANT_TABLES) {
     await sql`alter table ${sql.id(table)} enable row level security`.execute(db);
     // current_setting(…, true) is NULL (or '') when no tenant is set: such queries match no row.
     await sql`create policy tenant_isolation on ${sql.id(table)} to ${role}

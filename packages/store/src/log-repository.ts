@@ -1,0 +1,200 @@
+import type { LogLeafRecord, LogRepository } from '@tessera/app';
+import { TesseraError } from '@tessera/core';
+import { sql } from 'kysely';
+import type { Exec } from './repositories.js';
+import type { StoreDialect } from './schema.js';
+
+const HASH = 32;
+
+const splitPeaks = (blob: Uint8Array): Uint8Array[] => {
+  const peaks: Uint8Array[] = [];
+  for (let at = 0; at < blob.length; at += HASH) peaks.push(new Uint8Array(blob.subarray(at, at + HASH)));
+  return peaks;
+};
+const joinPeaks = (peaks: readonly Uint8Array[]): Uint8Array => {
+  const out = new Uint8Array(peaks.length * HASH);
+  peaks.forEach((p, i) => {
+    out.set(p, i * HASH);
+  });
+  return out;
+};
+const bytes = (b: Uint8Array) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
+/**
+ * The transparency log's storage: leaves with their hashes, every complete subtree's hash
+ * (levels ≥ 1; level 0 is the leaf hash), the head (size and compact-range peaks) and signed
+ * checkpoints. Global, not tenant-scoped: everything here is public.
+ */
+export function createLogRepository(run: Exec, read: Exec, dialect: StoreDialect): LogRepository {
+  return {
+    state: () =>
+      run('read log head', undefined, async (db) => {
+        let q = db.selectFrom('log_state').select(['size', 'peaks']).where('id', '=', 1);
+        // On PostgreSQL concurrent appenders (several servers) queue on this row lock; SQLite's
+        // writer lock already serializes them.
+        if (dialect === 'postgres') q = q.forUpdate();
+        const row = await q.executeTakeFirstOrThrow();
+        return { size: Number(row.size), peaks: splitPeaks(bytes(row.peaks)) };
+      }),
+    append: (leaves, nodes, next) =>
+      run('append to the log', undefined, async (db) => {
+        if (leaves.length === 0) return;
+        // Chunked multi-row inserts: one statement per few hundred rows, not one per row.
+        for (let at = 0; at < leaves.length; at += 300) {
+          await db
+            .insertInto('log_leaves')
+            .values(leaves.slice(at, at + 300).map((l) => ({ idx: l.index, leaf: l.leaf, hash: l.hash })))
+            .execute();
+        }
+        for (let at = 0; at < nodes.length; at += 300) {
+          await db
+            .insertInto('log_nodes')
+            .values(nodes.slice(at, at + 300).map((n) => ({ level: n.level, idx: n.index, hash: n.hash })))
+            .execute();
+        }
+        const moved = await db
+          .updateTable('log_state')
+          .set({ size: next.size, peaks: joinPeaks(next.peaks) })
+          .where('id', '=', 1)
+          .where('size', '=', leaves[0]!.index)
+          .executeTakeFirst();
+        if (moved.numUpdatedRows !== 1n)
+          throw new TesseraError('CONFLICT', 'the log head moved during the append');
+      }),
+    nodes: (ids) =>
+      read('read log nodes', undefined, async (db) => {
+        if (ids.length === 0) return [];
+        const leafIds = ids.filter((i) => i.level === 0).map((i) => i.index);
+        const inner = ids.filter((i) => i.level > 0);
+        const found = new Map<string, Uint8Array>();
+        if (leafIds.length > 0) {
+          const rows = await db
+            .selectFrom('log_leaves')
+            .select(['idx', 'hash'])
+            .where('idx', 'in', leafIds)
+            .execute();
+          for (const r of rows) found.set(`0/${Number(r.idx)}`, bytes(r.hash));
+        }
+        if (inner.length > 0) {
+          const rows = await db
+            .selectFrom('log_nodes')
+            .select(['level', 'idx', 'hash'])
+            .where((eb) =>
+              eb.or(inner.map((i) => eb.and([eb('level', '=', i.level), eb('idx', '=', i.index)]))),
+            )
+            .execute();
+          for (const r of rows) found.set(`${Number(r.level)}/${Number(r.idx)}`, bytes(r.hash));
+        }
+        return ids.map((i) => {
+          const hash = found.get(`${i.level}/${i.index}`);
+          if (!hash) throw new TesseraError('INTERNAL', `the log has no node ${i.level}/${i.index}`);
+          return hash;
+        });
+      }),
+    leaves: (start, end) =>
+      read('read log leaves', undefined, async (db) => {
+        const rows = await db
+          .selectFrom('log_leaves')
+          .selectAll()
+          .where('idx', '>=', start)
+          .where('idx', '<', end)
+          .orderBy('idx')
+          .execute();
+        return rows.map(
+          (r): LogLeafRecord => ({ index: Number(r.idx), leaf: bytes(r.leaf), hash: bytes(r.hash) }),
+        );
+      }),
+    indexOfHash: (hash) =>
+      read('find log leaf', undefined, async (db) => {
+        const row = await db
+          .selectFrom('log_leaves')
+          .select('idx')
+          .where('hash', '=', hash)
+          .executeTakeFirst();
+        return row && Number(row.idx);
+      }),
+    latestCheckpoint: () =>
+      read('read checkpoint', undefined, async (db) => {
+        const row = await db
+          .selectFrom('log_checkpoints')
+          .selectAll()
+          .orderBy('size', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        return (
+          row && {
+            size: Number(row.size),
+            rootHash: bytes(row.root_hash),
+            note: row.note,
+            createdAt: row.created_at,
+          }
+        );
+      }),
+    saveCheckpoint: (cp) =>
+      run('save checkpoint', undefined, async (db) => {
+        // One statement: insert only if nothing as large exists (compare-and-swap on the size).
+        const r = await sql`insert into log_checkpoints (size, root_hash, note, created_at)
+          select ${cp.size}, ${cp.rootHash}, ${cp.note}, ${cp.createdAt}
+          where not exists (select 1 from log_checkpoints where size >= ${cp.size})`.execute(db);
+        return (r.numAffectedRows ?? 0n) > 0n;
+      }),
+    recordIssuance: (r) =>
+      run('record issuance', r.tenantId, async (db) => {
+        await db
+          .insertInto('issuance_log')
+          .values({
+            credential_id: r.credentialId,
+            tenant_id: r.tenantId,
+            leaf_index: r.leafIndex,
+            salt: r.salt,
+          })
+          .execute();
+      }),
+    issuanceOf: (tenantId, credentialId) =>
+      read('read issuance', tenantId, async (db) => {
+        const row = await db
+          .selectFrom('issuance_log')
+          .selectAll()
+          .where('tenant_id', '=', tenantId)
+          .where('credential_id', '=', credentialId)
+          .executeTakeFirst();
+        return (
+          row && {
+            tenantId: row.tenant_id,
+            credentialId: row.credential_id,
+            leafIndex: Number(row.leaf_index),
+            salt: bytes(row.salt),
+          }
+        );
+      }),
+    signingKey: () =>
+      read('read log key', undefined, async (db) => {
+        const row = await db
+          .selectFrom('log_keys')
+          .selectAll()
+          .orderBy('created_at')
+          .limit(1)
+          .executeTakeFirst();
+        return (
+          row && {
+            id: row.id,
+            publicKey: bytes(row.public_key),
+            sealedSecretKey: row.sealed_secret_key,
+            createdAt: row.created_at,
+          }
+        );
+      }),
+    insertSigningKey: (k) =>
+      run('insert log key', undefined, async (db) => {
+        await db
+          .insertInto('log_keys')
+          .values({
+            id: k.id,
+            public_key: k.publicKey,
+            sealed_secret_key: k.sealedSecretKey,
+            created_at: k.createdAt,
+          })
+          .execute();
+      }),
+  };
+}
