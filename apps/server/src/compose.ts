@@ -1,9 +1,10 @@
 import type { AppDeps, Store } from '@tessera/app';
-import { createGuardedFetcher, createVerifier, type Fetcher } from '@tessera/credentials';
+import { createGuardedFetcher, createVerifier, type Fetcher, type Verifier } from '@tessera/credentials';
 import { createNodeCrypto } from '@tessera/crypto-node';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './config.js';
-import { createServerResolver } from './did-resolution.js';
+import { createServerResolver, routedFetcher } from './did-resolution.js';
+import { createLogService } from './log-service.js';
 import { createMetrics } from './metrics.js';
 import { createRateLimiter } from './rate-limit.js';
 import type { ServerDeps } from './routes/route.js';
@@ -17,6 +18,8 @@ export interface ComposeOptions {
     ServerConfig,
     'publicUrl' | 'masterKey' | 'adminToken' | 'bodyLimitBytes' | 'rateLimitPerMinute'
   > &
+    /** Development mode lets the guarded fetcher use plain http to loopback hosts. */
+    Partial<Pick<ServerConfig, 'dev'>> &
     /** Without `verifyWorkers` (tests, seeding) verification runs in-process. */
     Partial<Pick<ServerConfig, 'verifyWorkers' | 'verifyQueue'>>;
   /** The transport for other issuers' DID documents (default: the guarded fetcher). */
@@ -33,15 +36,31 @@ export interface ComposeOptions {
 export function composeDeps(options: ComposeOptions): ServerDeps {
   const crypto = createNodeCrypto();
   const now = options.now ?? (() => new Date());
+  // Every write that appends to the log wakes the checkpoint signer (built right after).
+  let logAppended = () => {};
   const app: AppDeps = {
     store: options.store,
     crypto,
     masterKey: options.config.masterKey,
     publicUrl: options.config.publicUrl,
     now,
+    onLogAppend: () => logAppended(),
   };
-  const dids = createServerResolver(app, { remote: options.remoteFetcher ?? createGuardedFetcher() });
-  const verifier = createVerifier({ crypto, resolver: dids.resolver, now });
+  const log = createLogService(app, options.logger);
+  logAppended = () => log.poke();
+  const remote =
+    options.remoteFetcher ?? createGuardedFetcher({ allowLoopbackHttp: options.config.dev === true });
+  const dids = createServerResolver(app, { remote });
+  // Own DIDs and status lists come from the store; only other issuers' go over the network.
+  const statusFetcher = routedFetcher(app.publicUrl, dids.fetchLocal, dids.fetchRemote);
+  const makeVerifier = () =>
+    createVerifier({ crypto, resolver: dids.resolver, now, status: { fetcher: statusFetcher } });
+  // Replaced (with its status-list cache) whenever one of this server's lists changes.
+  let current = makeVerifier();
+  const verifier: Verifier = {
+    verifyCredential: (...args) => current.verifyCredential(...args),
+    verifyPresentation: (...args) => current.verifyPresentation(...args),
+  };
   const workers = options.config.verifyWorkers ?? 0;
   const verification: Verification =
     workers > 0
@@ -62,12 +81,14 @@ export function composeDeps(options: ComposeOptions): ServerDeps {
     verification,
     dids: {
       ...dids,
-      // After a rotation the workers' copies of the tenant's DID document go too.
+      // After a rotation or a status change, the verifiers' cached documents and lists go too.
       invalidate(slug) {
         dids.invalidate(slug);
+        current = makeVerifier();
         verification.invalidate();
       },
     },
+    log,
     logger: options.logger,
     metrics: createMetrics(),
     rateLimiter: createRateLimiter(options.config.rateLimitPerMinute),

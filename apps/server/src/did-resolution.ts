@@ -1,4 +1,4 @@
-import { type AppDeps, didDocument } from '@tessera/app';
+import { type AppDeps, didDocument, parseListName } from '@tessera/app';
 import { TesseraError, utf8Encode } from '@tessera/core';
 import {
   createGuardedFetcher,
@@ -29,6 +29,14 @@ export interface LocalDids {
 }
 
 const DID_PATH = /^\/tenants\/([a-z0-9-]{1,63})\/did\.json$/;
+const STATUS_PATH = /^\/status\/([a-z0-9-]{1,63})\/([a-z0-9-]{1,40})$/;
+
+/** A tenant's status list credential as served at `/status/<slug>/<purpose>-<seq>`, or undefined. */
+export async function tenantStatusList(deps: AppDeps, slug: string, name: string) {
+  const parsed = parseListName(name);
+  const tenant = parsed && (await deps.store.tenants.bySlug(slug));
+  return tenant && parsed ? deps.store.statusLists.bySeq(tenant.id, parsed.purpose, parsed.seq) : undefined;
+}
 
 /**
  * The server's own tenants' did:web documents are answered from the store, without a network
@@ -46,6 +54,14 @@ export function createServerResolver(
 
   const localFetcher: Fetcher = async (url) => {
     const parsed = new URL(url);
+    const list = parsed.host === own ? STATUS_PATH.exec(parsed.pathname) : null;
+    if (list) {
+      // Not cached here: the status checker caches for the list's ttl, and the server drops
+      // its verifiers' caches whenever one of its lists changes.
+      const record = await tenantStatusList(deps, list[1]!, list[2]!);
+      if (!record) throw new TesseraError('FETCH_FAILED', `no status list ${parsed.pathname} on this server`);
+      return { url, contentType: 'application/vc', body: utf8Encode(record.document) };
+    }
     const slug = parsed.host === own ? DID_PATH.exec(parsed.pathname)?.[1] : undefined;
     if (!slug) throw new TesseraError('DID_RESOLUTION_FAILED', `${url} is not a DID document of this server`);
     let entry = cache.get(slug);
@@ -83,5 +99,19 @@ export function routedResolver(publicUrl: string, local: Fetcher, remote: Fetche
   return {
     resolve: (method) =>
       method.startsWith(ownPrefix) ? localResolver.resolve(method) : remoteResolver.resolve(method),
+  };
+}
+
+/** Status lists (and anything else) under this server's public URL go to `local`, the rest to `remote`. */
+export function routedFetcher(publicUrl: string, local: Fetcher, remote: Fetcher): Fetcher {
+  const own = new URL(publicUrl).host;
+  return (url, init) => {
+    let host: string;
+    try {
+      host = new URL(url).host;
+    } catch {
+      return remote(url, init);
+    }
+    return host === own ? local(url, init) : remote(url, init);
   };
 }

@@ -69,3 +69,34 @@ export const CreateApiKeyRequestSchema = z
   .meta({ id: 'CreateApiKeyRequest' });
 
 export const AchievementQuerySchema = z.object({ version: z.coerce.number().int().min(1).optional() });
+
+/** VC-API `POST /credentials/status` (W3C VC-API "Update Status"). */
+export const UpdateStatusRequestSchema = z
+  .object({
+    credentialId: z.string().min(1).describe('The credential id (urn:uuid:… or the bare UUID)'),
+    credentialStatus: z
+      .array(
+        z.object({
+          type: z.literal('BitstringStatusListEntry'),
+          status: z.enum(['revoked', 'suspended', 'active']),
+        }),
+      )
+      .length(1)
+      .describe('One change: revoked (final), suspended, or active (reinstates a suspension)'),
+    reason: z
+      .string()
+      .trim()
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe('Kept privately by the issuer; never published'),
+  })
+  .meta({ id: 'UpdateStatusRequest' });
+
+const count = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+export const InclusionQuerySchema = z.object({
+  leaf: z.string().min(1).describe('The RFC 9162 leaf hash, base64 (standard or url-safe)'),
+  size: count.describe('The tree size the proof is for'),
+});
+export const ConsistencyQuerySchema = z.object({ from: count, to: count });
+export const EntriesQuerySchema = z.object({ start: count, end: count });

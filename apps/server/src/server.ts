@@ -30,6 +30,14 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const store = options.store ?? (await openStore(config.databaseUrl));
   const deps = composeDeps({ store, logger, config });
+  try {
+    // A log whose stored history no longer extends its last checkpoint is never served.
+    await deps.log.start();
+  } catch (e) {
+    await deps.log.close();
+    await deps.verification.close();
+    throw e;
+  }
   const app = createApp(deps);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
@@ -38,6 +46,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     s.once('error', reject);
   }).catch(async (e: unknown) => {
     await deps.verification.close();
+    await deps.log.close();
     throw e;
   });
   // Idle keep-alive sockets must not hold shutdown open.
@@ -56,6 +65,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
           server.closeIdleConnections();
         });
         await deps.verification.close();
+        await deps.log.close();
         await store.close();
       })();
       return closing;

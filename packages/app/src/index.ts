@@ -3,6 +3,8 @@ export * from './api-keys.js';
 export * from './deps.js';
 export * from './issue.js';
 export * from './log-append.js';
+export * from './log-checkpoints.js';
+export * from './log-queries.js';
 export type * from './ports.js';
 export { SCOPES } from './ports.js';
 export * from './sealing.js';

@@ -243,6 +243,13 @@ export interface LogKeyRecord {
   readonly createdAt: string;
 }
 
+/** Where a key's `added` or `retired` event sits in the log. */
+export interface KeyLogRecord {
+  readonly verificationMethod: string;
+  readonly event: 'added' | 'retired';
+  readonly leafIndex: number;
+}
+
 export interface LogRepository {
   /** Inside a transaction on PostgreSQL this locks the head: appenders queue, never fork. */
   state(): Promise<LogState>;
@@ -258,6 +265,8 @@ export interface LogRepository {
   saveCheckpoint(checkpoint: CheckpointRecord): Promise<boolean>;
   recordIssuance(record: IssuanceLogRecord): Promise<void>;
   issuanceOf(tenantId: string, credentialId: string): Promise<IssuanceLogRecord | undefined>;
+  recordKeyEvent(record: KeyLogRecord): Promise<void>;
+  keyEvents(verificationMethod: string): Promise<KeyLogRecord[]>;
   signingKey(): Promise<LogKeyRecord | undefined>;
   /** Fails with CONFLICT when another process created the key first. */
   insertSigningKey(key: LogKeyRecord): Promise<void>;

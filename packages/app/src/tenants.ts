@@ -4,7 +4,7 @@ import { encodeEd25519PublicMultikey, urlToDidWeb } from '@tessera/credentials';
 import { type AppDeps, timestamp } from './deps.js';
 import { newId } from './ids.js';
 import { appendToLog } from './log-append.js';
-import type { DidMethod, IssuerKeyRecord, TenantRecord } from './ports.js';
+import type { DidMethod, IssuerKeyRecord, Repositories, TenantRecord } from './ports.js';
 import { sealSecret } from './sealing.js';
 
 export interface CreateTenantInput {
@@ -87,7 +87,7 @@ export async function createTenant(
         throw new TesseraError('CONFLICT', `a tenant with slug ${input.slug} exists`);
       await tx.tenants.insert(tenant);
       await tx.keys.insert(key);
-      await appendToLog(tx, [keyEvent(tenant, key, 'added', key.createdAt)]);
+      await logKeyEvents(tx, [keyEvent(tenant, key, 'added', key.createdAt)]);
     },
     { tenantId: id },
   );
@@ -106,7 +106,7 @@ export async function rotateKey(deps: AppDeps, tenant: TenantRecord): Promise<Is
       if (current) await tx.keys.retire(tenant.id, current.id, key.createdAt);
       await tx.keys.insert(key);
       // Retirement first: from the next leaf on, only the new key is valid.
-      await appendToLog(tx, [
+      await logKeyEvents(tx, [
         ...(current ? [keyEvent(tenant, current, 'retired', key.createdAt)] : []),
         keyEvent(tenant, key, 'added', key.createdAt),
       ]);
@@ -115,6 +115,13 @@ export async function rotateKey(deps: AppDeps, tenant: TenantRecord): Promise<Is
   );
   deps.onLogAppend?.();
   return key;
+}
+
+/** Logs key events and indexes them by key, so a receipt can prove when a key was valid. */
+async function logKeyEvents(tx: Repositories, events: KeyEvent[]): Promise<void> {
+  const indexes = await appendToLog(tx, events);
+  for (const [i, e] of events.entries())
+    await tx.log.recordKeyEvent({ verificationMethod: e.key, event: e.event, leafIndex: indexes[i]! });
 }
 
 const keyEvent = (

@@ -167,6 +167,27 @@ export function createLogRepository(run: Exec, read: Exec, dialect: StoreDialect
           }
         );
       }),
+    recordKeyEvent: (r) =>
+      run('record key event', undefined, async (db) => {
+        await db
+          .insertInto('key_log')
+          .values({ verification_method: r.verificationMethod, event: r.event, leaf_index: r.leafIndex })
+          .execute();
+      }),
+    keyEvents: (verificationMethod) =>
+      read('read key events', undefined, async (db) => {
+        const rows = await db
+          .selectFrom('key_log')
+          .selectAll()
+          .where('verification_method', '=', verificationMethod)
+          .orderBy('leaf_index')
+          .execute();
+        return rows.map((r) => ({
+          verificationMethod: r.verification_method,
+          event: r.event as 'added' | 'retired',
+          leafIndex: Number(r.leaf_index),
+        }));
+      }),
     signingKey: () =>
       read('read log key', undefined, async (db) => {
         const row = await db

@@ -130,6 +130,12 @@ export interface LogCheckpointsTable {
   created_at: string;
 }
 
+export interface KeyLogTable {
+  verification_method: string;
+  event: string;
+  leaf_index: number;
+}
+
 export interface LogKeysTable {
   id: string;
   public_key: Uint8Array;
@@ -153,6 +159,7 @@ export interface Database {
   log_state: LogStateTable;
   log_checkpoints: LogCheckpointsTable;
   log_keys: LogKeysTable;
+  key_log: KeyLogTable;
 }
 
 /** Tables that carry `tenant_id` and, on PostgreSQL, row-level security. */

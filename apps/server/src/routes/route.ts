@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { LocalDids } from '../did-resolution.js';
+import type { LogService } from '../log-service.js';
 import type { Metrics } from '../metrics.js';
 import type { RateLimiter } from '../rate-limit.js';
 import type { Verification } from '../verification.js';
@@ -16,6 +17,8 @@ export interface ServerDeps {
   /** The VC-API's verification: a worker pool, or in-process. Closed with the server. */
   readonly verification: Verification;
   readonly dids: LocalDids;
+  /** The transparency log's checkpoint signer. */
+  readonly log: LogService;
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly rateLimiter: RateLimiter;

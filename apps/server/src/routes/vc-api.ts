@@ -11,6 +11,8 @@ import { type AnyRoute, PUBLIC, type RouteContext, route, scope, tenantOf } from
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 const UUID = /^(?:urn:uuid:)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+/** The UUID of a credential id given as `urn:uuid:…` or bare, lower-cased; undefined otherwise. */
+export const credentialUuid = (id: string): string | undefined => UUID.exec(id)?.[1]?.toLowerCase();
 
 /**
  * VC-API answers: 200 with the report when verified; 422 with the report inside a problem
@@ -116,7 +118,7 @@ export const vcApiRoutes: AnyRoute[] = [
     },
     async handler(ctx) {
       const tenant = tenantOf(ctx);
-      const id = UUID.exec(ctx.params.id ?? '')?.[1]?.toLowerCase();
+      const id = credentialUuid(ctx.params.id ?? '');
       const record = id ? await ctx.deps.app.store.credentials.byId(tenant.id, id) : undefined;
       if (!record) throw new TesseraError('NOT_FOUND', `no credential ${ctx.params.id}`);
       return ctx.c.json({

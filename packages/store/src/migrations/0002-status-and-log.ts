@@ -18,7 +18,14 @@ export const STATUS_AND_LOG_TENANT_TABLES = [
   'credential_status',
   'issuance_log',
 ] as const;
-const INSERT_ONLY = ['status_allocations', 'issuance_log', 'log_leaves', 'log_nodes', 'log_checkpoints'];
+const INSERT_ONLY = [
+  'status_allocations',
+  'issuance_log',
+  'log_leaves',
+  'log_nodes',
+  'log_checkpoints',
+  'key_log',
+];
 
 export function statusAndLogMigration(dialect: StoreDialect, appRole: string): Migration {
   const bytes = dialect === 'postgres' ? 'bytea' : 'blob';
@@ -97,6 +104,14 @@ export function statusAndLogMigration(dialect: StoreDialect, appRole: string): M
         .addColumn('note', 'text', (c) => c.notNull())
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
+      // Public like the log: which leaf added or retired each issuer key (receipts cite them).
+      await db.schema
+        .createTable('key_log')
+        .addColumn('verification_method', 'text', (c) => c.notNull())
+        .addColumn('event', 'text', (c) => c.notNull())
+        .addColumn('leaf_index', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('key_log_pk', ['verification_method', 'event'])
+        .execute();
       await db.schema
         .createTable('log_keys')
         .addColumn('id', 'text', (c) => c.primaryKey())
@@ -110,6 +125,7 @@ export function statusAndLogMigration(dialect: StoreDialect, appRole: string): M
     },
     async down(db: AnyDb) {
       for (const table of [
+        'key_log',
         'log_keys',
         'log_checkpoints',
         'log_state',

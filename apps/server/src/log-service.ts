@@ -1,0 +1,86 @@
+import {
+  type AppDeps,
+  type CheckpointRecord,
+  type LogIdentity,
+  loadLogIdentity,
+  proveLogConsistency,
+  signLatestCheckpoint,
+} from '@tessera/app';
+import type { Logger } from 'pino';
+
+/**
+ * The transparency log's signer in this process. Writes poke it; it signs a checkpoint for
+ * the new head within `delayMs` (default 200 ms, well inside the one-second promise), one
+ * signature for all the writes that arrived meanwhile. On start it proves that the stored log
+ * extends the last checkpoint it signed, and refuses to run otherwise.
+ */
+export interface LogService {
+  identity(): Promise<LogIdentity>;
+  /** Proves consistency with the last checkpoint, then signs one for the current head. */
+  start(): Promise<{ from: number; to: number }>;
+  /** A write appended leaves: schedule a checkpoint. */
+  poke(): void;
+  /** Signs now if the head moved (receipts, tests); returns the newest checkpoint. */
+  checkpointNow(): Promise<CheckpointRecord | undefined>;
+  close(): Promise<void>;
+}
+
+export function createLogService(
+  deps: AppDeps,
+  logger: Logger,
+  options: { delayMs?: number } = {},
+): LogService {
+  const delayMs = options.delayMs ?? 200;
+  let identity: Promise<LogIdentity> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let signing: Promise<unknown> = Promise.resolve();
+  let closed = false;
+
+  const getIdentity = () => {
+    identity ??= loadLogIdentity(deps);
+    identity.catch(() => {
+      identity = undefined;
+    });
+    return identity;
+  };
+
+  // One signer at a time in this process; the store's compare-and-swap covers other processes.
+  const sign = (): Promise<CheckpointRecord | undefined> => {
+    const next = signing.then(async () => signLatestCheckpoint(deps, await getIdentity()));
+    signing = next.catch(() => undefined);
+    return next;
+  };
+
+  const tick = () => {
+    timer = undefined;
+    sign().catch((e: unknown) => {
+      logger.warn({ err: e }, 'checkpoint signing failed; retrying');
+      if (!closed) timer = setTimeout(tick, Math.max(delayMs, 1000));
+    });
+  };
+
+  return {
+    identity: getIdentity,
+    async start() {
+      await getIdentity();
+      const proven = await proveLogConsistency(deps);
+      await sign();
+      logger.info(proven, 'transparency log consistent with its last checkpoint');
+      return proven;
+    },
+    poke() {
+      if (closed || timer) return;
+      timer = setTimeout(tick, delayMs);
+    },
+    checkpointNow: sign,
+    async close() {
+      closed = true;
+      const pending = timer !== undefined;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      // Writes acknowledged just before shutdown get their checkpoint now, not at the next start.
+      if (pending) await sign().catch((e: unknown) => logger.warn({ err: e }, 'final checkpoint failed'));
+      await signing;
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import { bytesEqual, TesseraError } from '@tessera/core';
+import {
+  CompactRange,
+  consistencyProof,
+  formatVerifierKey,
+  type NodeReader,
+  type NoteSigner,
+  type NoteVerifier,
+  peakIds,
+  signCheckpoint,
+  verifyConsistency,
+} from '@tessera/tlog';
+import { type AppDeps, timestamp } from './deps.js';
+import { newId } from './ids.js';
+import type { CheckpointRecord, LogState } from './ports.js';
+import { sealSecret, unsealSecret } from './sealing.js';
+
+/** The log's identity: the checkpoint origin and the Ed25519 key that signs its notes. */
+export interface LogIdentity {
+  /** C2SP origin line, e.g. `badges.lab.example/log` (the public URL's host and path). */
+  readonly origin: string;
+  readonly signer: NoteSigner;
+  readonly verifier: NoteVerifier;
+  /** `<name>+<key id>+<key>`: what witnesses and `tessera audit` are configured with. */
+  readonly verifierKey: string;
+}
+
+/** The checkpoint origin of a deployment: its public URL without scheme, plus `/log`. */
+export function logOrigin(publicUrl: string): string {
+  const url = new URL(publicUrl);
+  return `${url.host}${url.pathname.replace(/\/+$/, '')}/log`;
+}
+
+const SEAL_BINDING = 'transparency-log';
+
+/**
+ * Loads the log's signing key, creating it on first use. Two processes starting together race
+ * on the insert; the loser reads the winner's key, so a deployment has exactly one log key.
+ */
+export async function loadLogIdentity(deps: AppDeps): Promise<LogIdentity> {
+  let record = await deps.store.log.signingKey();
+  if (!record) {
+    const pair = await deps.crypto.ed25519Generate();
+    const id = newId(deps);
+    try {
+      await deps.store.log.insertSigningKey({
+        id,
+        publicKey: pair.publicKey,
+        sealedSecretKey: await sealSecret(deps.masterKey, pair.secretKey, `${SEAL_BINDING}/${id}`),
+        createdAt: timestamp(deps.now()),
+      });
+    } catch (e) {
+      if (!(e instanceof TesseraError && e.code === 'CONFLICT')) throw e;
+    }
+    record = await deps.store.log.signingKey();
+    if (!record) throw new TesseraError('INTERNAL', 'the log key was not stored');
+  }
+  const secretKey = await unsealSecret(
+    deps.masterKey,
+    record.sealedSecretKey,
+    `${SEAL_BINDING}/${record.id}`,
+  );
+  const origin = logOrigin(deps.publicUrl);
+  const publicKey = record.publicKey;
+  return {
+    origin,
+    signer: { name: origin, publicKey, sign: (message) => deps.crypto.ed25519Sign(secretKey, message) },
+    verifier: {
+      name: origin,
+      publicKey,
+      verify: (message, signature) => deps.crypto.ed25519Verify(publicKey, message, signature),
+    },
+    verifierKey: formatVerifierKey(origin, publicKey),
+  };
+}
+
+/** The store's complete-subtree hashes as the reader tlog's proof builders need. */
+export const nodeReader = (deps: AppDeps): NodeReader => ({ getNodes: (ids) => deps.store.log.nodes(ids) });
+
+const rootOf = (state: LogState): Uint8Array => CompactRange.fromPeaks(state.size, state.peaks).root();
+
+/**
+ * Signs a checkpoint for the log's current head unless the newest stored one already covers it.
+ * Storing is a compare-and-swap on the size, so concurrent signers (two servers) never make the
+ * stored checkpoint shrink; the loser's note is dropped and the winner's returned.
+ */
+export async function signLatestCheckpoint(
+  deps: AppDeps,
+  identity: LogIdentity,
+): Promise<CheckpointRecord | undefined> {
+  const latest = await deps.store.log.latestCheckpoint();
+  const head = await deps.store.log.state();
+  if (latest && latest.size >= head.size) return latest;
+  const rootHash = rootOf(head);
+  const note = await signCheckpoint({ origin: identity.origin, size: head.size, rootHash }, [
+    identity.signer,
+  ]);
+  const record: CheckpointRecord = { size: head.size, rootHash, note, createdAt: timestamp(deps.now()) };
+  if (await deps.store.log.saveCheckpoint(record)) return record;
+  return deps.store.log.latestCheckpoint();
+}
+
+/**
+ * Proves, from storage, that the log still extends the last checkpoint it signed: the stored
+ * nodes give that checkpoint's root again, the head's peaks are the stored nodes, and a
+ * consistency proof built from them verifies. Run on start: a store whose history was
+ * rewritten or truncated is refused before the server signs anything new.
+ */
+export async function proveLogConsistency(deps: AppDeps): Promise<{ from: number; to: number }> {
+  const head = await deps.store.log.state();
+  const reader = nodeReader(deps);
+  const peaks = await reader.getNodes(peakIds(head.size));
+  if (peaks.length !== head.peaks.length || peaks.some((p, i) => !bytesEqual(p, head.peaks[i]!)))
+    throw new TesseraError('LOG_INCONSISTENT', 'the log head does not match its stored nodes');
+  const latest = await deps.store.log.latestCheckpoint();
+  if (!latest) return { from: 0, to: head.size };
+  if (latest.size > head.size)
+    throw new TesseraError(
+      'LOG_INCONSISTENT',
+      `the log has ${head.size} leaves but signed a checkpoint of ${latest.size}`,
+    );
+  const oldPeaks = await reader.getNodes(peakIds(latest.size));
+  if (!bytesEqual(CompactRange.fromPeaks(latest.size, oldPeaks).root(), latest.rootHash))
+    throw new TesseraError(
+      'LOG_INCONSISTENT',
+      `the stored tree no longer has the root of checkpoint ${latest.size}`,
+    );
+  const proof = await consistencyProof(reader, latest.size, head.size);
+  try {
+    verifyConsistency(latest.size, head.size, proof, latest.rootHash, rootOf(head));
+  } catch (e) {
+    throw new TesseraError('LOG_INCONSISTENT', `the log does not extend checkpoint ${latest.size}`, {
+      cause: e,
+    });
+  }
+  return { from: latest.size, to: head.size };
+}

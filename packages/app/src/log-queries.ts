@@ -1,0 +1,118 @@
+import { base64Encode, base64urlEncode, TesseraError } from '@tessera/core';
+import { consistencyProof, inclusionProof } from '@tessera/tlog';
+import type { AppDeps } from './deps.js';
+import { type LogIdentity, nodeReader, signLatestCheckpoint } from './log-checkpoints.js';
+import type { TenantRecord } from './ports.js';
+
+/** A proof as served: hashes in standard base64 (as C2SP and transparency-dev write them). */
+export interface ProofDocument {
+  readonly leafIndex?: number;
+  readonly treeSize: number;
+  readonly hashes: string[];
+}
+
+/** The largest page `GET /log/entries` answers: bounded so a page costs bounded work. */
+export const MAX_ENTRIES_PAGE = 1000;
+
+const bad = (message: string) => new TesseraError('INPUT_INVALID', message);
+
+async function checkSize(deps: AppDeps, size: number, what: string): Promise<void> {
+  const head = await deps.store.log.state();
+  if (size > head.size) throw bad(`${what} ${size} is larger than the log (${head.size} leaves)`);
+}
+
+/** Inclusion proof of the leaf with this RFC 9162 leaf hash in the tree of `treeSize` leaves. */
+export async function inclusionProofFor(
+  deps: AppDeps,
+  leafHash: Uint8Array,
+  treeSize: number,
+): Promise<ProofDocument> {
+  if (leafHash.length !== 32) throw bad('leaf must be a 32-byte leaf hash');
+  await checkSize(deps, treeSize, 'size');
+  const leafIndex = await deps.store.log.indexOfHash(leafHash);
+  if (leafIndex === undefined) throw new TesseraError('NOT_FOUND', 'no leaf with this hash is in the log');
+  if (leafIndex >= treeSize)
+    throw bad(`the leaf is at index ${leafIndex}, outside a tree of ${treeSize} leaves`);
+  const hashes = await inclusionProof(nodeReader(deps), leafIndex, treeSize);
+  return { leafIndex, treeSize, hashes: hashes.map(base64Encode) };
+}
+
+export async function consistencyProofFor(deps: AppDeps, from: number, to: number): Promise<ProofDocument> {
+  if (from > to) throw bad(`from (${from}) must not be larger than to (${to})`);
+  await checkSize(deps, to, 'to');
+  const hashes = await consistencyProof(nodeReader(deps), from, to);
+  return { treeSize: to, hashes: hashes.map(base64Encode) };
+}
+
+/** Leaves [start, end) with their exact bytes, so anyone can recompute the tree. */
+export async function logEntries(
+  deps: AppDeps,
+  start: number,
+  end: number,
+): Promise<{ start: number; entries: { index: number; leaf: string }[] }> {
+  if (end <= start) throw bad('end must be larger than start');
+  if (end - start > MAX_ENTRIES_PAGE) throw bad(`a page holds at most ${MAX_ENTRIES_PAGE} entries`);
+  await checkSize(deps, end, 'end');
+  const leaves = await deps.store.log.leaves(start, end);
+  return { start, entries: leaves.map((l) => ({ index: l.index, leaf: base64Encode(l.leaf) })) };
+}
+
+export interface ReceiptEntry {
+  readonly leafIndex: number;
+  readonly leaf: string;
+  readonly hashes: string[];
+}
+
+/** What `GET /credentials/{id}/receipt` answers (read by the verifier's `log` check). */
+export interface LogReceipt {
+  readonly type: 'TesseraLogReceipt';
+  readonly version: 1;
+  readonly credentialId: string;
+  /** Opens the issuance leaf's commitment; only the holder and the issuer have it. */
+  readonly salt: string;
+  readonly checkpoint: string;
+  readonly issuance: ReceiptEntry;
+  /** The signing key's `added` event and, when logged before the checkpoint, its `retired` one. */
+  readonly keyEvents: ReceiptEntry[];
+}
+
+/**
+ * The issuance of one of the tenant's credentials, proven included in a signed checkpoint, with
+ * the events that show its key was valid then. When the newest checkpoint predates the
+ * issuance (it is at most a second old), one is signed now rather than making the caller wait.
+ */
+export async function credentialReceipt(
+  deps: AppDeps,
+  identity: LogIdentity,
+  tenant: TenantRecord,
+  credentialId: string,
+): Promise<LogReceipt> {
+  const issuance = await deps.store.log.issuanceOf(tenant.id, credentialId);
+  const credential = issuance && (await deps.store.credentials.byId(tenant.id, credentialId));
+  if (!issuance || !credential) throw new TesseraError('NOT_FOUND', `no credential ${credentialId}`);
+  let checkpoint = await deps.store.log.latestCheckpoint();
+  if (!checkpoint || checkpoint.size <= issuance.leafIndex)
+    checkpoint = await signLatestCheckpoint(deps, identity);
+  if (!checkpoint || checkpoint.size <= issuance.leafIndex)
+    throw new TesseraError('UNAVAILABLE', 'the issuance is not in a signed checkpoint yet');
+  const size = checkpoint.size;
+  const reader = nodeReader(deps);
+  const entry = async (leafIndex: number): Promise<ReceiptEntry> => {
+    const [leaf] = await deps.store.log.leaves(leafIndex, leafIndex + 1);
+    if (!leaf) throw new TesseraError('INTERNAL', `the log has no leaf ${leafIndex}`);
+    const hashes = await inclusionProof(reader, leafIndex, size);
+    return { leafIndex, leaf: base64Encode(leaf.leaf), hashes: hashes.map(base64Encode) };
+  };
+  const keyEvents = (await deps.store.log.keyEvents(credential.verificationMethod)).filter(
+    (e) => e.leafIndex < size,
+  );
+  return {
+    type: 'TesseraLogReceipt',
+    version: 1,
+    credentialId: `urn:uuid:${credentialId}`,
+    salt: base64urlEncode(issuance.salt),
+    checkpoint: checkpoint.note,
+    issuance: await entry(issuance.leafIndex),
+    keyEvents: await Promise.all(keyEvents.map((e) => entry(e.leafIndex))),
+  };
+}
