@@ -101,6 +101,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       return r.body.token;
     },
     async close() {
+      await deps.log.close();
+      await deps.verification.close();
       await real.close();
       rmSync(dir, { recursive: true, force: true });
     },
