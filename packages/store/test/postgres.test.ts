@@ -1,6 +1,7 @@
 import type { Store } from '@tessera/app';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ROLE, openStore } from '../src/index.js';
+import { TENANT_SCOPED_TABLES } from '../src/schema.js';
 import {
   aCredential,
   anApiKey,
@@ -82,8 +83,15 @@ describe.skipIf(!postgresAvailable)('PostgreSQL store', () => {
          where nspname = $1 and relkind = 'r' and relname <> 'tenants' and relname not like 'kysely%' order by relname`,
         [schema],
       );
-      expect(rls.rows.every((r: { relrowsecurity: boolean }) => r.relrowsecurity)).toBe(true);
-      expect(rls.rows).toHaveLength(5);
+      // Every tenant table is protected; the transparency log's tables are public by design.
+      const protectedTables = rls.rows
+        .filter((r: { relrowsecurity: boolean }) => r.relrowsecurity)
+        .map((r: { relname: string }) => r.relname);
+      expect(protectedTables).toEqual([...TENANT_SCOPED_TABLES].sort());
+      const open = rls.rows
+        .filter((r: { relrowsecurity: boolean }) => !r.relrowsecurity)
+        .map((r: { relname: string }) => r.relname);
+      expect(open).toEqual(['key_log', 'log_checkpoints', 'log_keys', 'log_leaves', 'log_nodes', 'log_state']);
     });
   });
 

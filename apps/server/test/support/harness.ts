@@ -17,6 +17,8 @@ export interface Harness {
   readonly deps: ServerDeps;
   readonly store: Store;
   readonly app: ReturnType<typeof createApp>;
+  /** The SQLite file behind the store (for tests that tamper with it as its owner could). */
+  readonly dbPath: string;
   call(
     method: string,
     path: string,
@@ -45,7 +47,8 @@ export interface HarnessOptions {
 /** An app on a fresh SQLite file in a temp directory, with a silent logger. */
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-server-test-'));
-  const real = await openStore(`sqlite:${join(dir, 'tessera.db')}`);
+  const dbPath = join(dir, 'tessera.db');
+  const real = await openStore(`sqlite:${dbPath}`);
   const store = options.wrapStore ? options.wrapStore(real) : real;
   const deps = composeDeps({
     store,
@@ -82,6 +85,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     deps,
     store,
     app,
+    dbPath,
     call,
     json,
     async tenant(slug) {
