@@ -45,9 +45,10 @@ export function decodeStatusList(
   let total = 0;
   let over = false;
   const gunzip = new Gunzip((chunk) => {
+    // Every chunk inflated is reported, kept or not, so `onOutput` shows when inflating stopped.
+    options.onOutput?.(chunk.length);
     if (over) return;
     total += chunk.length;
-    options.onOutput?.(chunk.length);
     if (total > maxBytes) over = true;
     else chunks.push(chunk);
   });

@@ -71,8 +71,14 @@ export function readStatusEntries(credentialStatus: unknown): StatusEntry[] {
       );
     if (typeof raw.statusPurpose !== 'string' || raw.statusPurpose === '')
       throw invalid(`${at}/statusPurpose: must be a string`);
-    if (typeof raw.statusListIndex !== 'string' || !/^(0|[1-9][0-9]*)$/.test(raw.statusListIndex))
-      throw invalid(`${at}/statusListIndex: must be a string of a non-negative integer`);
+    // The spec writes the index as a base-10 string; 1EdTech's OB 3.0 vectors (signed, so not
+    // rewritable) write a JSON number. Both are read; a number must be a non-negative safe integer.
+    const index = raw.statusListIndex;
+    const indexOk =
+      typeof index === 'string'
+        ? /^(0|[1-9][0-9]*)$/.test(index)
+        : typeof index === 'number' && Number.isSafeInteger(index) && index >= 0;
+    if (!indexOk) throw invalid(`${at}/statusListIndex: must be a string of a non-negative integer`);
     if (!isUrl(raw.statusListCredential)) throw invalid(`${at}/statusListCredential: must be a URL`);
     const statusSize = raw.statusSize === undefined ? 1 : raw.statusSize;
     if (typeof statusSize !== 'number' || !Number.isInteger(statusSize) || statusSize < 1 || statusSize > 8)
@@ -81,7 +87,7 @@ export function readStatusEntries(credentialStatus: unknown): StatusEntry[] {
     return {
       ...(typeof raw.id === 'string' ? { id: raw.id } : {}),
       statusPurpose: raw.statusPurpose,
-      statusListIndex: Number(raw.statusListIndex),
+      statusListIndex: Number(index),
       statusListCredential: raw.statusListCredential,
       statusSize,
     };

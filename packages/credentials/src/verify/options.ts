@@ -1,4 +1,5 @@
 import type { CryptoProvider, JsonLimits } from '@tessera/core';
+import type { NoteVerifier } from '@tessera/tlog';
 import type { ContextRegistry } from '../contexts/index.js';
 import type { VerifiableSuite } from '../proofs/formats.js';
 import type { JwtAlg } from '../proofs/vc-jwt.js';
@@ -31,6 +32,21 @@ export interface VerifierOptions {
   status?: Omit<StatusCheckerOptions, 'verifyList'>;
   /** Limits on string inputs (default 1 MB, depth 64). */
   limits?: JsonLimits;
+  /**
+   * The transparency log a receipt's checkpoint must be signed by: its note keys (verifiers or
+   * `<name>+<key id>+<key>` strings) and, optionally, its checkpoint origin. Without it a
+   * receipt's `log` check fails (no trusted log key).
+   */
+  log?: { keys: readonly (NoteVerifier | string)[]; origin?: string };
+}
+
+/** What a single credential verification may be given besides the credential. */
+export interface CredentialCheckOptions {
+  /**
+   * The credential's log receipt (object or JSON text): adds a `log` check showing the issuance
+   * is in the log and the signing key was valid then. Without it the report has no `log` check.
+   */
+  receipt?: unknown;
 }
 
 export interface PresentationExpectations {

@@ -1,5 +1,7 @@
 import type { JsonLimits, TesseraError } from '@tessera/core';
+import type { NoteVerifier } from '@tessera/tlog';
 import { bundledContextRegistry, type ContextRegistry } from '../contexts/index.js';
+import { logKeyVerifier } from '../log/receipt.js';
 import type { ProofDeps } from '../proofs/data-integrity.js';
 import { DEFAULT_ALLOWED_SUITES, type VerifiableSuite } from '../proofs/formats.js';
 import { VERIFIABLE_JWT_ALGS } from '../proofs/vc-jwt.js';
@@ -18,6 +20,8 @@ export interface VerifierContext extends ProofDeps {
   readonly now: () => Date;
   readonly limits: JsonLimits;
   readonly statusChecker: VerifierOptions['statusChecker'];
+  /** Trusted log keys (parsed) and origin, for receipts. */
+  readonly log: { readonly keys: readonly NoteVerifier[]; readonly origin?: string };
 }
 
 export function settle(options: VerifierOptions): VerifierContext {
@@ -31,6 +35,11 @@ export function settle(options: VerifierOptions): VerifierContext {
     now: options.now ?? (() => new Date()),
     limits: options.limits ?? { maxLength: 1_000_000, maxDepth: 64 },
     statusChecker: options.statusChecker,
+    // Key strings are parsed once, here: a malformed one is a configuration error.
+    log: {
+      keys: (options.log?.keys ?? []).map((k) => logKeyVerifier(options.crypto, k)),
+      ...(options.log?.origin !== undefined ? { origin: options.log.origin } : {}),
+    },
   };
 }
 

@@ -1,12 +1,15 @@
 import { createStatusChecker } from '../status/checker.js';
-import type { PresentationExpectations, VerifierOptions } from './options.js';
+import type { CredentialCheckOptions, PresentationExpectations, VerifierOptions } from './options.js';
 import type { PresentationReport, VerificationReport } from './report.js';
 import { settle, verifyCredentialWith } from './verify-credential.js';
 import { verifyPresentationWith } from './verify-presentation.js';
 
 export interface Verifier {
-  /** Verifies a credential (object, JSON text, compact JWT or enveloped credential). Never throws on bad input. */
-  verifyCredential(input: unknown): Promise<VerificationReport>;
+  /**
+   * Verifies a credential (object, JSON text, compact JWT or enveloped credential); with a
+   * receipt, also its transparency log entry (the `log` check). Never throws on bad input.
+   */
+  verifyCredential(input: unknown, options?: CredentialCheckOptions): Promise<VerificationReport>;
   /** Verifies a presentation for the expected challenge and domain, and every credential in it. */
   verifyPresentation(input: unknown, expected: PresentationExpectations): Promise<PresentationReport>;
 }
@@ -26,7 +29,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
   }
   const ctx = settle(statusChecker ? { ...options, statusChecker } : options);
   return {
-    verifyCredential: (input) => verifyCredentialWith(ctx, input),
+    verifyCredential: (input, checkOptions) => verifyCredentialWith(ctx, input, checkOptions),
     verifyPresentation: (input, expected) => verifyPresentationWith(ctx, input, expected),
   };
 }

@@ -1,7 +1,10 @@
 import { isRecord, parseJson, TesseraError, valueDepth } from '@tessera/core';
+import { verifyReceipt } from '../log/receipt.js';
 import { suiteOf, verifyDataIntegritySignature } from '../proofs/data-integrity.js';
 import type { DataIntegrityProof } from '../proofs/formats.js';
 import { looksLikeJwt } from '../proofs/vc-jwt.js';
+import type { PublicKey } from '../resolve/verification-method.js';
+import type { CredentialCheckOptions } from './options.js';
 import {
   type Check,
   type CheckName,
@@ -57,10 +60,58 @@ export function readInput(
 export async function verifyCredentialWith(
   ctx: VerifierContext,
   input: unknown,
+  options: CredentialCheckOptions = {},
 ): Promise<VerificationReport> {
   const read = readInput(input, ctx);
-  if ('checks' in read) return read;
-  return 'jwt' in read ? verifyJwtCredential(ctx, read.jwt) : verifyDataIntegrityCredential(ctx, read.object);
+  let report: VerificationReport;
+  if ('checks' in read) report = read;
+  else
+    report = await ('jwt' in read
+      ? verifyJwtCredential(ctx, read.jwt)
+      : verifyDataIntegrityCredential(ctx, read.object));
+  if (options.receipt === undefined) return report;
+  const secured = 'checks' in read ? undefined : 'jwt' in read ? read.jwt : read.object;
+  const log = await logCheck(ctx, report, secured, options.receipt);
+  // The log check comes right after status (report order); `verified` follows from the checks.
+  const at = report.checks.findIndex((c) => c.check === 'status');
+  const checks =
+    at < 0
+      ? [...report.checks, log]
+      : [...report.checks.slice(0, at + 1), log, ...report.checks.slice(at + 1)];
+  return { ...report, verified: isVerified(checks), checks };
+}
+
+/** The `log` check from a receipt: against the credential as given, its issuer and signing key. */
+async function logCheck(
+  ctx: VerifierContext,
+  report: VerificationReport,
+  secured: Record<string, unknown> | string | undefined,
+  receipt: unknown,
+): Promise<Check> {
+  if (secured === undefined || !report.credential)
+    return skip('log', 'no credential to match the receipt against');
+  if (report.issuer === undefined)
+    return skip('log', 'the credential names no issuer to match the log against');
+  if (report.verificationMethod === undefined)
+    return skip('log', 'no verification method to match the log against');
+  // The key the log says was added must be the one the method resolved to. Resolved again only
+  // when that succeeded (so from the resolver's cache); a failure is the verificationMethod check's.
+  let publicKey: PublicKey | undefined;
+  if (report.checks.some((c) => c.check === 'verificationMethod' && c.ok)) {
+    try {
+      publicKey = (await ctx.resolver.resolve(report.verificationMethod)).key;
+    } catch {
+      publicKey = undefined;
+    }
+  }
+  return verifyReceipt(ctx.crypto, receipt, {
+    credential: secured,
+    issuer: report.issuer,
+    verificationMethod: report.verificationMethod,
+    ...(publicKey ? { publicKey } : {}),
+    logKeys: ctx.log.keys,
+    ...(ctx.log.origin !== undefined ? { origin: ctx.log.origin } : {}),
+  });
 }
 
 function checkProofShape(proof: unknown, i: number): { proof: DataIntegrityProof } | { error: string } {
