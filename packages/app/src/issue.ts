@@ -1,5 +1,6 @@
 import { canonicalize, isRecord, TesseraError, toHex, utf8Encode } from '@tessera/core';
 import {
+  credentialClass,
   isProofFormat,
   issuanceCommitment,
   issueCredential,
@@ -59,6 +60,11 @@ export async function issueForTenant(
     throw fieldError('/options/format', `must be one of ${PROOF_FORMATS.join(', ')}`);
   if (!isRecord(request.credential)) throw fieldError('/credential', 'must be a JSON object');
   const input = request.credential;
+  // The engine also signs plain VCs (status lists); the VC-API issues Open Badges only.
+  if (credentialClass(input) !== 'OpenBadgeCredential')
+    throw fieldError('/credential/type', 'must include OpenBadgeCredential (or AchievementCredential)');
+  if ('credentialStatus' in input)
+    throw fieldError('/credential/credentialStatus', 'is assigned by the service; leave it out');
   if ('issuer' in input) {
     const issuer = input.issuer;
     if (!(isUrl(issuer) || (isRecord(issuer) && isUrl(issuer.id))))

@@ -113,7 +113,8 @@ export async function proveLogConsistency(deps: AppDeps): Promise<{ from: number
   if (peaks.length !== head.peaks.length || peaks.some((p, i) => !bytesEqual(p, head.peaks[i]!)))
     throw new TesseraError('LOG_INCONSISTENT', 'the log head does not match its stored nodes');
   const latest = await deps.store.log.latestCheckpoint();
-  if (!latest) return { from: 0, to: head.size };
+  // RFC 9162 defines no proof from the empty tree: every tree extends it.
+  if (!latest || latest.size === 0) return { from: 0, to: head.size };
   if (latest.size > head.size)
     throw new TesseraError(
       'LOG_INCONSISTENT',

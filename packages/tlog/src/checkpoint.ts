@@ -24,7 +24,8 @@ export function formatCheckpoint(cp: Checkpoint): string {
 
 export function parseCheckpoint(body: string): Checkpoint {
   const lines = body.split('\n');
-  if (lines.length < 4 || lines[lines.length - 1] !== '') throw invalid('a checkpoint body has at least three lines');
+  if (lines.length < 4 || lines[lines.length - 1] !== '')
+    throw invalid('a checkpoint body has at least three lines');
   const [origin, sizeText, rootText] = lines as [string, string, string];
   if (origin === '') throw invalid('the origin line is empty');
   if (!/^(0|[1-9][0-9]*)$/.test(sizeText) || !Number.isSafeInteger(Number(sizeText)))
@@ -35,8 +36,11 @@ export function parseCheckpoint(body: string): Checkpoint {
   } catch {
     throw invalid('the root hash is not base64');
   }
-  if (rootHash.length !== 32 || base64Encode(rootHash) !== rootText) throw invalid('the root hash is not 32 bytes in base64');
-  return { origin, size: Number(sizeText), rootHash, extensions: lines.slice(3, -1) };
+  if (rootHash.length !== 32 || base64Encode(rootHash) !== rootText)
+    throw invalid('the root hash is not 32 bytes in base64');
+  const extensions = lines.slice(3, -1);
+  if (extensions.includes('')) throw invalid('extension lines are non-empty');
+  return { origin, size: Number(sizeText), rootHash, extensions };
 }
 
 export const signCheckpoint = (cp: Checkpoint, signers: readonly NoteSigner[]): Promise<string> =>

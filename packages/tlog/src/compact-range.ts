@@ -25,10 +25,15 @@ export class CompactRange {
   }
 
   /** Resumes from a stored head; the peak count must match `size` (one per set bit). */
-  static fromPeaks(size: number, peaks: readonly Uint8Array[], hasher: TreeHasher = defaultHasher): CompactRange {
+  static fromPeaks(
+    size: number,
+    peaks: readonly Uint8Array[],
+    hasher: TreeHasher = defaultHasher,
+  ): CompactRange {
     assertSize(size, 'size');
     const expected = peakIds(size).length;
-    if (peaks.length !== expected) throw new RangeError(`a tree of size ${size} has ${expected} peaks, not ${peaks.length}`);
+    if (peaks.length !== expected)
+      throw new RangeError(`a tree of size ${size} has ${expected} peaks, not ${peaks.length}`);
     for (const p of peaks) if (p.length !== 32) throw new RangeError('peak hashes are 32 bytes');
     return new CompactRange(size, [...peaks], hasher);
   }

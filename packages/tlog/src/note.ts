@@ -1,5 +1,14 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import { base64Decode, base64Encode, bytesEqual, concatBytes, TesseraError, toHex, utf8Decode, utf8Encode } from '@tessera/core';
+import {
+  base64Decode,
+  base64Encode,
+  bytesEqual,
+  concatBytes,
+  TesseraError,
+  toHex,
+  utf8Decode,
+  utf8Encode,
+} from '@tessera/core';
 
 /**
  * C2SP signed notes (https://c2sp.org/signed-note), the envelope of tlog checkpoints: a text
@@ -38,9 +47,11 @@ export function formatVerifierKey(name: string, publicKey: Uint8Array): string {
 }
 
 export function parseVerifierKey(text: string): { name: string; publicKey: Uint8Array } {
-  const parts = text.split('+');
-  if (parts.length !== 3) throw invalid('a verifier key is <name>+<key id>+<key>');
-  const [name, id, key] = parts as [string, string, string];
+  // Names hold no '+', but the base64 key often does (sum.golang.org's has three): split twice.
+  const first = text.indexOf('+');
+  const second = first < 0 ? -1 : text.indexOf('+', first + 1);
+  if (second < 0) throw invalid('a verifier key is <name>+<key id>+<key>');
+  const [name, id, key] = [text.slice(0, first), text.slice(first + 1, second), text.slice(second + 1)];
   checkName(name);
   let raw: Uint8Array;
   try {
@@ -54,11 +65,15 @@ export function parseVerifierKey(text: string): { name: string; publicKey: Uint8
   return { name, publicKey };
 }
 
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f]/u;
+
+/**
+ * A note text ends with a newline and has no control characters. It may hold empty lines (C2SP:
+ * the text is separated from the signatures by the last one), so any body round-trips.
+ */
 function checkBody(body: string): void {
   if (!body.endsWith('\n')) throw invalid('a note body ends with a newline');
-  if (body.includes('\n\n') || body.startsWith('\n')) throw invalid('a note body has no blank lines');
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the rule is about control characters
-  if (/[\u0000-\u0009\u000b-\u001f\u007f]/u.test(body)) throw invalid('a note body has no control characters');
+  if (CONTROL.test(body)) throw invalid('a note body has no control characters');
 }
 
 /** Signs a body: returns the whole note text. */
@@ -82,6 +97,8 @@ export async function openNote(
   verifiers: readonly NoteVerifier[],
 ): Promise<{ body: string; verifiedBy: string[] }> {
   if (text.length > 1_000_000) throw invalid('the note is too large');
+  // The whole note, signature lines included, is free of control characters (C2SP signed-note).
+  if (CONTROL.test(text)) throw invalid('a note has no control characters');
   const split = text.lastIndexOf('\n\n');
   if (split < 0) throw invalid('the note has no signature block');
   const body = text.slice(0, split + 1);
@@ -90,6 +107,7 @@ export async function openNote(
   if (!block.endsWith('\n')) throw invalid('the signature block ends with a newline');
   const message = utf8Encode(body);
   const verifiedBy: string[] = [];
+  const seen = new Set<string>();
   for (const line of block.slice(0, -1).split('\n')) {
     const m = /^— (\S+) (\S+)$/u.exec(line);
     if (!m) throw invalid(`malformed signature line ${JSON.stringify(line)}`);
@@ -101,15 +119,28 @@ export async function openNote(
       throw invalid('a signature is not base64');
     }
     if (raw.length < 5) throw invalid('a signature is too short');
+    // A key counts once however often its signature is repeated (as golang.org/x/mod/sumdb/note).
+    const signer = `${name}+${toHex(raw.subarray(0, 4))}`;
+    if (seen.has(signer)) continue;
     for (const v of verifiers) {
       if (v.name !== name || !bytesEqual(noteKeyId(v.name, v.publicKey), raw.subarray(0, 4))) continue;
-      if (!(await v.verify(message, raw.subarray(4))))
+      // Ed25519 signatures are 64 bytes; verifiers are not all made to be handed another length.
+      if (raw.length !== 68 || !(await v.verify(message, raw.subarray(4))))
         throw invalid(`the signature of ${name} does not verify`);
+      seen.add(signer);
       verifiedBy.push(name);
+      break;
     }
   }
   if (verifiedBy.length === 0) throw invalid('no signature from a known key');
   return { body, verifiedBy };
 }
 
-export const decodeNoteText = (bytes: Uint8Array): string => utf8Decode(bytes);
+/** A note as received: it must be UTF-8. */
+export function decodeNoteText(bytes: Uint8Array): string {
+  try {
+    return utf8Decode(bytes);
+  } catch {
+    throw invalid('a note is UTF-8');
+  }
+}

@@ -46,12 +46,14 @@ export function inclusionPlan(index: number, size: number): ProofPart[] {
   return nodePlan(0, index, size);
 }
 
-/** Which stored nodes make the consistency proof from `size1` to `size2` (RFC 9162 SUBPROOF). */
+/** Which stored nodes make the consistency proof from `size1` to `size2` (RFC 9162 SUBPROOF; 0 < size1 <= size2). */
 export function consistencyPlan(size1: number, size2: number): ProofPart[] {
   assertSize(size1, 'size1');
   assertSize(size2, 'size2');
   if (size1 > size2) throw bad(`a tree of ${size1} leaves cannot be a prefix of one of ${size2}`);
-  if (size1 === 0 || size1 === size2) return [];
+  // RFC 9162 defines none from the empty tree, and verifyConsistency rejects every such proof.
+  if (size1 === 0) throw bad('there is no consistency proof from the empty tree');
+  if (size1 === size2) return [];
   // The largest complete subtree ending at size1; when it is the whole old tree (size1 a power
   // of two) the verifier already has its hash (the old root), so it is left out.
   let level = 0;
@@ -73,7 +75,8 @@ export async function resolvePlan(
     else ids.push(part as NodeId);
   }
   const hashes = await reader.getNodes(ids);
-  if (hashes.length !== ids.length) throw new TesseraError('INTERNAL', 'the node reader returned too few hashes');
+  if (hashes.length !== ids.length)
+    throw new TesseraError('INTERNAL', 'the node reader returned too few hashes');
   const proof: Uint8Array[] = [];
   let at = 0;
   for (const part of plan) {

@@ -1,8 +1,12 @@
 import { bytesEqual, TesseraError } from '@tessera/core';
 import { defaultHasher, type TreeHasher } from './hash.js';
-import { assertSize, shr } from './node-id.js';
+import { shr } from './node-id.js';
 
 const invalid = (message: string) => new TesseraError('LOG_PROOF_INVALID', message);
+/** Sizes and indexes come with the proof, from outside: one that is not a count rejects the proof. */
+const checkCount = (n: number, what: string) => {
+  if (!Number.isSafeInteger(n) || n < 0) throw invalid(`the ${what} is not a non-negative safe integer`);
+};
 const odd = (n: number) => n % 2 === 1;
 const half = (n: number) => shr(n, 1);
 
@@ -17,8 +21,8 @@ export function rootFromInclusionProof(
   proof: readonly Uint8Array[],
   hasher: TreeHasher = defaultHasher,
 ): Uint8Array {
-  assertSize(index, 'leaf index');
-  assertSize(size, 'tree size');
+  checkCount(index, 'leaf index');
+  checkCount(size, 'tree size');
   if (index >= size) throw invalid(`leaf ${index} is outside a tree of ${size} leaves`);
   if (leafHash.length !== 32) throw invalid('the leaf hash is not 32 bytes');
   let fn = index;
@@ -59,7 +63,9 @@ export function verifyInclusion(
 
 /**
  * Checks that the tree of `size1` leaves with `root1` is a prefix of the tree of `size2` with
- * `root2` (RFC 9162 §2.1.4.2): the log only appended in between.
+ * `root2` (RFC 9162 §2.1.4.2): the log only appended in between. Requires 0 < size1 <= size2:
+ * RFC 9162 defines no proof from the empty tree (whose root commits to nothing), and
+ * transparency-dev/merkle rejects one, even between two empty trees.
  */
 export function verifyConsistency(
   size1: number,
@@ -69,19 +75,17 @@ export function verifyConsistency(
   root2: Uint8Array,
   hasher: TreeHasher = defaultHasher,
 ): void {
-  assertSize(size1, 'size1');
-  assertSize(size2, 'size2');
+  checkCount(size1, 'size1');
+  checkCount(size2, 'size2');
   if (size1 > size2) throw invalid(`the log shrank from ${size1} to ${size2} leaves`);
+  if (size1 === 0) throw invalid('there is no consistency proof from the empty tree');
   if (size1 === size2) {
     if (proof.length > 0) throw invalid('a proof between equal sizes must be empty');
     if (!bytesEqual(root1, root2)) throw invalid('two different roots for the same size');
     return;
   }
-  if (size1 === 0) {
-    if (proof.length > 0) throw invalid('a proof from the empty tree must be empty');
-    return;
-  }
   if (proof.length === 0) throw invalid('the consistency proof is empty');
+  if (root1.length !== 32) throw invalid('the old root is not 32 bytes');
   for (const p of proof) if (p.length !== 32) throw invalid('a proof hash is not 32 bytes');
   // When size1 is a power of two the old root is itself the first node of the path.
   const path = 2 ** Math.floor(Math.log2(size1)) === size1 ? [root1, ...proof] : [...proof];
