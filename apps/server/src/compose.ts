@@ -22,6 +22,8 @@ export interface ComposeOptions {
     Partial<Pick<ServerConfig, 'dev'>> &
     /** Without `verifyWorkers` (tests, seeding) verification runs in-process. */
     Partial<Pick<ServerConfig, 'verifyWorkers' | 'verifyQueue'>>;
+  /** The log's note verifier key (startServer loads it first): receipts verify against it. */
+  readonly logVerifierKey?: string;
   /** The transport for other issuers' DID documents (default: the guarded fetcher). */
   readonly remoteFetcher?: Fetcher;
   readonly now?: () => Date;
@@ -54,7 +56,13 @@ export function composeDeps(options: ComposeOptions): ServerDeps {
   // Own DIDs and status lists come from the store; only other issuers' go over the network.
   const statusFetcher = routedFetcher(app.publicUrl, dids.fetchLocal, dids.fetchRemote);
   const makeVerifier = () =>
-    createVerifier({ crypto, resolver: dids.resolver, now, status: { fetcher: statusFetcher } });
+    createVerifier({
+      crypto,
+      resolver: dids.resolver,
+      now,
+      status: { fetcher: statusFetcher },
+      ...(options.logVerifierKey ? { log: { keys: [options.logVerifierKey] } } : {}),
+    });
   // Replaced (with its status-list cache) whenever one of this server's lists changes.
   let current = makeVerifier();
   const verifier: Verifier = {
@@ -68,6 +76,7 @@ export function composeDeps(options: ComposeOptions): ServerDeps {
           size: workers,
           maxQueue: options.config.verifyQueue ?? 256,
           publicUrl: app.publicUrl,
+          logVerifierKey: options.logVerifierKey,
           bodyLimitBytes: options.config.bodyLimitBytes,
           fetchLocal: dids.fetchLocal,
           fetchRemote: dids.fetchRemote,

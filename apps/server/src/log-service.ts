@@ -6,6 +6,7 @@ import {
   proveLogConsistency,
   signLatestCheckpoint,
 } from '@tessera/app';
+import { createNodeCrypto } from '@tessera/crypto-node';
 import type { Logger } from 'pino';
 
 /**
@@ -83,4 +84,19 @@ export function createLogService(
       await signing;
     },
   };
+}
+
+/** The log's verifier key, creating the log key on first start (before the verifiers are built). */
+export async function loadLogVerifierKey(
+  store: AppDeps['store'],
+  config: { masterKey: Uint8Array; publicUrl: string },
+): Promise<string> {
+  const identity = await loadLogIdentity({
+    store,
+    crypto: createNodeCrypto(),
+    masterKey: config.masterKey,
+    publicUrl: config.publicUrl,
+    now: () => new Date(),
+  });
+  return identity.verifierKey;
 }

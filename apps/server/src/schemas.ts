@@ -32,7 +32,15 @@ export const VerifyCredentialRequestSchema = z
     verifiableCredential: z
       .union([z.string(), JsonObject])
       .describe('A secured credential: Data Integrity JSON or a compact vc+jwt'),
-    options: JsonObject.optional(),
+    options: z
+      .object({
+        receipt: z
+          .unknown()
+          .optional()
+          .describe("A TesseraLogReceipt (GET /credentials/{id}/receipt): adds the report's log check"),
+      })
+      .catchall(z.unknown())
+      .optional(),
   })
   .meta({ id: 'VerifyCredentialRequest' });
 

@@ -35,12 +35,18 @@ export const toReportText = (report: VerificationReport): ReportText => ({
   json: JSON.stringify(report),
 });
 
+/** The verifier's per-credential options from a VC-API verify request (a receipt, when sent). */
+export const credentialOptions = (body: { options?: { receipt?: unknown } | undefined }) =>
+  body.options?.receipt === undefined ? undefined : { receipt: body.options.receipt };
+
 /** Verification on the calling thread (`TESSERA_VERIFY_WORKERS=0`, tests). */
 export function inProcessVerification(verifier: Verifier, bodyLimitBytes: number): Verification {
   return {
     async verifyCredential(text) {
       const body = parseJsonBody(text, VerifyCredentialRequestSchema, bodyLimitBytes);
-      return toReportText(await verifier.verifyCredential(body.verifiableCredential));
+      return toReportText(
+        await verifier.verifyCredential(body.verifiableCredential, credentialOptions(body)),
+      );
     },
     async verifyPresentation(text) {
       const body = parseJsonBody(text, VerifyPresentationRequestSchema, bodyLimitBytes);
@@ -57,6 +63,8 @@ export interface WorkerInit {
   readonly publicUrl: string;
   /** The body limit the request was read with (the worker parses within it). */
   readonly bodyLimitBytes: number;
+  /** This server's transparency-log verifier key: receipts are checked against it. */
+  readonly logVerifierKey?: string;
 }
 
 /** Main → worker. */

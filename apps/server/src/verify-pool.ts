@@ -44,6 +44,7 @@ export interface VerifyPoolOptions {
   /** Requests waiting for a worker beyond those in flight; past it a request is refused with 503. */
   readonly maxQueue: number;
   readonly publicUrl: string;
+  readonly logVerifierKey?: string | undefined;
   /** The request body limit (workers repeat the body's bounded parse). */
   readonly bodyLimitBytes: number;
   /** Answers this server's tenants' DID documents for the workers. */
@@ -96,7 +97,11 @@ export function createVerifyPool(options: VerifyPoolOptions): Verification & { r
   if (workerUrl.protocol === 'file:' && !existsSync(fileURLToPath(workerUrl))) {
     throw new Error(`the verify worker ${fileURLToPath(workerUrl)} is missing: build first (tsc -b)`);
   }
-  const init: WorkerInit = { publicUrl: options.publicUrl, bodyLimitBytes: options.bodyLimitBytes };
+  const init: WorkerInit = {
+    publicUrl: options.publicUrl,
+    bodyLimitBytes: options.bodyLimitBytes,
+    ...(options.logVerifierKey ? { logVerifierKey: options.logVerifierKey } : {}),
+  };
   const slots: Slot[] = [];
   const queue: Task[] = [];
   let nextId = 0;

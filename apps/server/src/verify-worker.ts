@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import {
+  createStatusChecker,
   createVerifier,
   type FetchedResource,
   type Fetcher,
@@ -14,9 +15,10 @@ import {
 } from '@tessera/credentials';
 import { createNodeCrypto } from '@tessera/crypto-node';
 import { parseJsonBody } from './body.js';
-import { routedResolver } from './did-resolution.js';
+import { routedFetcher, routedResolver } from './did-resolution.js';
 import { VerifyCredentialRequestSchema, VerifyPresentationRequestSchema } from './schemas.js';
 import {
+  credentialOptions,
   type FromWorker,
   receiveError,
   sendError,
@@ -72,9 +74,20 @@ const local: Fetcher = async (url, fetchInit) => {
 };
 
 const crypto = createNodeCrypto();
-const resolver = routedResolver(init.publicUrl, local, ask('remote'));
+const remote = ask('remote');
+const resolver = routedResolver(init.publicUrl, local, remote);
+const statusFetcher = routedFetcher(init.publicUrl, local, remote);
+const log = init.logVerifierKey ? { log: { keys: [init.logVerifierKey] } } : {};
+// Status lists are cached for their ttl across requests, and dropped with the generation (a
+// status change or rotation on this server), as the main thread drops its verifier's.
+const makeStatusChecker = () => {
+  const lists = createVerifier({ crypto, resolver });
+  return createStatusChecker({ fetcher: statusFetcher, verifyList: (vc) => lists.verifyCredential(vc) });
+};
+let statusChecker = makeStatusChecker();
 // The clock is the main thread's at dispatch, so an injected clock applies in workers too.
-const verifierAt = (now: number) => createVerifier({ crypto, resolver, now: () => new Date(now) });
+const verifierAt = (now: number) =>
+  createVerifier({ crypto, resolver, now: () => new Date(now), statusChecker, ...log });
 
 port.on('message', (batch: ToWorker[]) => {
   for (const message of batch) receive(message);
@@ -89,7 +102,7 @@ function receive(message: ToWorker): void {
         // The main thread only read the text (within the body limit): parsing and validating it is ours.
         if (message.kind === 'credential') {
           const body = parseJsonBody(message.text, VerifyCredentialRequestSchema, init.bodyLimitBytes);
-          work = verifier.verifyCredential(body.verifiableCredential);
+          work = verifier.verifyCredential(body.verifiableCredential, credentialOptions(body));
         } else {
           const body = parseJsonBody(message.text, VerifyPresentationRequestSchema, init.bodyLimitBytes);
           work = verifier.verifyPresentation(body.verifiablePresentation, body.options);
@@ -115,6 +128,7 @@ function receive(message: ToWorker): void {
     case 'invalidate':
       generation++;
       localCache.clear();
+      statusChecker = makeStatusChecker();
       break;
   }
 }

@@ -1,14 +1,20 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeLogEvent } from '@tessera/credentials';
+import { createNodeCrypto } from '@tessera/crypto-node';
+import { CompactRange, hashLeaf, openCheckpoint, parseVerifierKey, verifyConsistency } from '@tessera/tlog';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ChildServer, freePort, scratchDatabase } from './support/child-server.js';
 
 /**
- * Durability under SIGKILL: a real server process issues under concurrent load and is killed at
- * random moments; after each restart every credential that was acknowledged with a 201 is present,
- * unchanged, and verifies. Run on SQLite (WAL, fdatasync before acknowledgement, group commit) and PostgreSQL.
+ * Durability under SIGKILL: a real server process issues and revokes or suspends under concurrent
+ * load and is killed at random moments. After each restart every credential acknowledged with a
+ * 201 is present, unchanged, and verifies unless an acknowledged status change says otherwise;
+ * the log's root matches its stored leaves, every acknowledged write has its leaf, and no
+ * checkpoint ever regresses. Run on SQLite (WAL, fdatasync before acknowledgement, group commit)
+ * and PostgreSQL.
  */
 const FORMATS = ['eddsa-jcs-2022', 'vc-jwt', 'eddsa-rdfc-2022'] as const;
 const KILLS = 3;
@@ -16,6 +22,8 @@ const KILLS = 3;
 interface Acknowledged {
   id: string;
   verifiableCredential: unknown;
+  /** The last status change acknowledged with a 200, if any. */
+  status?: 'revoked' | 'suspended';
 }
 
 const uuidOf = (vc: unknown): string => {
@@ -69,8 +77,22 @@ async function load(
         });
         if (r.status === 201) {
           const { verifiableCredential } = (await r.json()) as { verifiableCredential: unknown };
-          acked.push({ id: uuidOf(verifiableCredential), verifiableCredential });
+          const credential: Acknowledged = { id: uuidOf(verifiableCredential), verifiableCredential };
+          acked.push(credential);
           firstAck();
+          // Every third credential is revoked or suspended at once: status writes race issuance.
+          if (i % 3 === 0) {
+            const status = i % 2 === 0 ? 'revoked' : 'suspended';
+            const changed = await fetch(`${server.url}/credentials/status`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${server.apiKey()}`, 'content-type': 'application/json' },
+              body: JSON.stringify({
+                credentialId: credential.id,
+                credentialStatus: [{ type: 'BitstringStatusListEntry', status }],
+              }),
+            });
+            if (changed.status === 200) credential.status = status;
+          }
         }
       } catch {
         // The connection died with the server: that request was never acknowledged.
@@ -79,6 +101,77 @@ async function load(
   };
   await Promise.all(Array.from({ length: workers }, (_, w) => worker(w)));
   return acked;
+}
+
+interface Checkpoint {
+  size: number;
+  rootHash: Uint8Array;
+}
+
+async function signedCheckpoint(server: ChildServer): Promise<Checkpoint> {
+  const key = parseVerifierKey((await (await fetch(`${server.url}/log/key`)).text()).trim());
+  const crypto = createNodeCrypto();
+  const note = await (await fetch(`${server.url}/log/checkpoint`)).text();
+  return openCheckpoint(note, [
+    { ...key, verify: (m: Uint8Array, sig: Uint8Array) => crypto.ed25519Verify(key.publicKey, m, sig) },
+  ]);
+}
+
+const b64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
+
+/** The log after the crashes: root from the served leaves, every acknowledged write in it, no regression. */
+async function checkLog(server: ChildServer, checkpoints: Checkpoint[], acknowledged: Acknowledged[]) {
+  const latest = checkpoints[checkpoints.length - 1]!;
+  for (const [i, cp] of checkpoints.entries()) {
+    if (i > 0)
+      expect(cp.size, 'a checkpoint regressed after a restart').toBeGreaterThanOrEqual(
+        checkpoints[i - 1]!.size,
+      );
+    if (cp.size === 0 || cp.size === latest.size) continue;
+    const proof = (await (
+      await fetch(`${server.url}/log/proof/consistency?from=${cp.size}&to=${latest.size}`)
+    ).json()) as { hashes: string[] };
+    verifyConsistency(cp.size, latest.size, proof.hashes.map(b64), cp.rootHash, latest.rootHash);
+  }
+  const range = CompactRange.empty();
+  const events = [];
+  for (let start = 0; start < latest.size; start += 1000) {
+    const page = (await (
+      await fetch(`${server.url}/log/entries?start=${start}&end=${Math.min(latest.size, start + 1000)}`)
+    ).json()) as { entries: { leaf: string }[] };
+    for (const e of page.entries) {
+      range.append(hashLeaf(b64(e.leaf)));
+      events.push(decodeLogEvent(b64(e.leaf)));
+    }
+  }
+  expect(
+    Buffer.from(range.root()).equals(Buffer.from(latest.rootHash)),
+    'the log root does not match its leaves',
+  ).toBe(true);
+  const statusEvents = new Set(
+    events.flatMap((e) => (e.type === 'status' ? [`${e.list}#${e.index}:${e.status}`] : [])),
+  );
+  const headers = { authorization: `Bearer ${server.apiKey()}` };
+  for (const { id, verifiableCredential, status } of acknowledged) {
+    const receipt = await fetch(`${server.url}/credentials/${id}/receipt`, { headers });
+    expect(receipt.status, `acknowledged credential ${id} has no log leaf`).toBe(200);
+    if (status === undefined) continue;
+    const credential =
+      typeof verifiableCredential === 'string'
+        ? JSON.parse(Buffer.from(verifiableCredential.split('.')[1]!, 'base64url').toString())
+        : verifiableCredential;
+    const entry = (
+      credential.credentialStatus as {
+        statusPurpose: string;
+        statusListCredential: string;
+        statusListIndex: string;
+      }[]
+    ).find((e) => e.statusPurpose === (status === 'revoked' ? 'revocation' : 'suspension'))!;
+    expect(
+      statusEvents.has(`${entry.statusListCredential}#${entry.statusListIndex}:${status}`),
+      `acknowledged ${status} of ${id} is not in the log`,
+    ).toBe(true);
+  }
 }
 
 async function crashLoop(databaseUrl: (dataDir: string) => string, seed: number): Promise<void> {
@@ -94,13 +187,16 @@ async function crashLoop(databaseUrl: (dataDir: string) => string, seed: number)
         achievements: { id: string }[];
       }
     ).achievements[0]!.id;
+    const checkpoints: Checkpoint[] = [];
     for (const delay of delays) {
       acknowledged.push(...(await load(server, achievementId, delay)));
       await server.start();
+      checkpoints.push(await signedCheckpoint(server));
     }
+    await checkLog(server, checkpoints, acknowledged);
     expect(acknowledged.length).toBeGreaterThan(0);
     const headers = { authorization: `Bearer ${server.apiKey()}`, 'content-type': 'application/json' };
-    for (const { id, verifiableCredential } of acknowledged) {
+    for (const { id, verifiableCredential, status } of acknowledged) {
       const got = await fetch(`${server.url}/credentials/${id}`, { headers });
       expect(got.status, `acknowledged credential ${id} is missing after a crash`).toBe(200);
       expect(((await got.json()) as { verifiableCredential: unknown }).verifiableCredential).toEqual(
@@ -111,7 +207,14 @@ async function crashLoop(databaseUrl: (dataDir: string) => string, seed: number)
         headers,
         body: JSON.stringify({ verifiableCredential }),
       });
-      expect(verified.status, `acknowledged credential ${id} does not verify`).toBe(200);
+      if (status === undefined) {
+        expect(verified.status, `acknowledged credential ${id} does not verify`).toBe(200);
+      } else {
+        expect(verified.status, `acknowledged ${status} of ${id} was lost`).toBe(422);
+        expect(((await verified.json()) as { code: string }).code).toBe(
+          status === 'revoked' ? 'STATUS_REVOKED' : 'STATUS_SUSPENDED',
+        );
+      }
     }
   } finally {
     await server.kill();

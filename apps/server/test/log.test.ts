@@ -196,6 +196,61 @@ describe('GET /credentials/{id}/receipt', () => {
   });
 });
 
+describe('POST /credentials/verify with a receipt', () => {
+  const receiptOf = async (vc: { id: string }, key = lab.key) =>
+    (await h.json('GET', `/credentials/${encodeURIComponent(vc.id)}/receipt`, { key })).body;
+  // biome-ignore lint/suspicious/noExplicitAny: reports are inspected loosely in tests
+  const logCheck = (report: any) => report.checks.find((c: { check: string }) => c.check === 'log');
+
+  it('adds a passing log check for the credential’s own receipt, in every format', async () => {
+    for (const format of ['eddsa-rdfc-2022', 'eddsa-jcs-2022', 'vc-jwt']) {
+      const vc = await issue(format);
+      const id =
+        typeof vc === 'string'
+          ? JSON.parse(Buffer.from(vc.split('.')[1]!, 'base64url').toString()).id
+          : vc.id;
+      const receipt = await receiptOf({ id });
+      const r = await h.json('POST', '/credentials/verify', {
+        body: { verifiableCredential: vc, options: { receipt } },
+      });
+      expect(r.status, format).toBe(200);
+      expect(logCheck(r.body)).toMatchObject({ ok: true });
+    }
+  });
+
+  it('answers 422 LOG_ENTRY_MISSING for another credential’s receipt, and has no log check without one', async () => {
+    const vc = await issue();
+    const other = await issue();
+    const r = await h.json('POST', '/credentials/verify', {
+      body: { verifiableCredential: vc, options: { receipt: await receiptOf(other) } },
+    });
+    expect(r.status).toBe(422);
+    expect(r.body.code).toBe('LOG_ENTRY_MISSING');
+    const plain = await h.json('POST', '/credentials/verify', { body: { verifiableCredential: vc } });
+    expect(logCheck(plain.body)).toBeUndefined();
+  });
+
+  it('verifies a credential signed by a since-retired key when its receipt shows the key was valid at issuance', async () => {
+    const t = await h.tenant('rotated-lab');
+    const issued = await h.json('POST', '/credentials/issue', {
+      key: t.key,
+      body: { credential: sampleCredential(), options: { format: 'eddsa-jcs-2022' } },
+    });
+    const vc = issued.body.verifiableCredential;
+    expect((await h.json('POST', '/keys/rotate', { key: t.key })).status).toBe(201);
+    const receipt = await receiptOf(vc, t.key);
+    const retired = receipt.keyEvents.map((k: { leaf: string }) => decodeLogEvent(b64(k.leaf)));
+    expect(retired).toContainEqual(
+      expect.objectContaining({ event: 'retired', key: vc.proof.verificationMethod }),
+    );
+    const r = await h.json('POST', '/credentials/verify', {
+      body: { verifiableCredential: vc, options: { receipt } },
+    });
+    expect(r.status).toBe(200);
+    expect(logCheck(r.body).message).toMatch(/retired at leaf \d+, after issuance/);
+  });
+});
+
 describe('key rotation in the log', () => {
   it('logs the old key as retired and the new one as added, in that order', async () => {
     const rotating = await h.tenant('rotating');

@@ -7,6 +7,7 @@ import { openStore } from '@tessera/store';
 import { pino } from 'pino';
 import { createApp } from '../../src/app.js';
 import { composeDeps } from '../../src/compose.js';
+import { loadLogVerifierKey } from '../../src/log-service.js';
 import type { ServerDeps } from '../../src/routes/route.js';
 
 export const PUBLIC_URL = 'https://badges.lab.example';
@@ -50,12 +51,14 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const dbPath = join(dir, 'tessera.db');
   const real = await openStore(`sqlite:${dbPath}`);
   const store = options.wrapStore ? options.wrapStore(real) : real;
+  const masterKey = new Uint8Array(32).fill(7);
   const deps = composeDeps({
     store,
+    logVerifierKey: await loadLogVerifierKey(store, { masterKey, publicUrl: PUBLIC_URL }),
     logger: pino({ level: 'silent' }),
     config: {
       publicUrl: PUBLIC_URL,
-      masterKey: new Uint8Array(32).fill(7),
+      masterKey,
       adminToken: ADMIN_TOKEN,
       bodyLimitBytes: options.bodyLimitBytes ?? 1_048_576,
       rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
