@@ -87,6 +87,9 @@ export function startCheckpointer(path: string, options: CheckpointerOptions = {
       if (closed) return;
       closed = true;
       if (timer) clearTimeout(timer);
+      // Referenced again while closing: an unreferenced worker mid-checkpoint would let the
+      // event loop go idle and the process end with this promise unsettled.
+      worker.ref();
       worker.postMessage('close');
       await exited;
     },

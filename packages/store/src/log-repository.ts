@@ -27,8 +27,10 @@ const bytes = (b: Uint8Array) => new Uint8Array(b.buffer, b.byteOffset, b.byteLe
  */
 export function createLogRepository(run: Exec, read: Exec, dialect: StoreDialect): LogRepository {
   return {
+    // A read: outside a transaction it needs no durability wait (SQLite's reader connection);
+    // inside one every runner uses the transaction's own connection, where the lock applies.
     state: () =>
-      run('read log head', undefined, async (db) => {
+      read('read log head', undefined, async (db) => {
         let q = db.selectFrom('log_state').select(['size', 'peaks']).where('id', '=', 1);
         // On PostgreSQL concurrent appenders (several servers) queue on this row lock; SQLite's
         // writer lock already serializes them.
