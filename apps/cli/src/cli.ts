@@ -2,9 +2,11 @@ import { ERROR_CODES, toTesseraError } from '@tessera/core';
 import type { CliIo, Command } from './args.js';
 import { parse } from './args.js';
 import { apikeyCreate, apikeyRevoke, migrate, tenantCreate, tenantList } from './commands/admin.js';
+import { audit } from './commands/audit.js';
 import { issue } from './commands/issue.js';
 import { keysGenerate } from './commands/keys.js';
 import { present } from './commands/present.js';
+import { reinstate, revoke, suspend } from './commands/status.js';
 import { verify } from './commands/verify.js';
 
 const COMMANDS: readonly Command[] = [
@@ -12,6 +14,10 @@ const COMMANDS: readonly Command[] = [
   issue,
   verify,
   present,
+  revoke,
+  suspend,
+  reinstate,
+  audit,
   migrate,
   tenantCreate,
   tenantList,

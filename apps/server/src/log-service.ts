@@ -4,15 +4,16 @@ import {
   type LogIdentity,
   loadLogIdentity,
   proveLogConsistency,
+  sequenceLog,
   signLatestCheckpoint,
 } from '@tessera/app';
 import { createNodeCrypto } from '@tessera/crypto-node';
 import type { Logger } from 'pino';
 
 /**
- * The transparency log's signer in this process. Writes poke it; it signs a checkpoint for
- * the new head within `delayMs` (default 200 ms, well inside the one-second promise), one
- * signature for all the writes that arrived meanwhile. On start it proves that the stored log
+ * The transparency log's sequencer and signer in this process. Writes queue their leaves and
+ * poke it; within `delayMs` (default 200 ms, well inside the one-second promise) it gives the
+ * queued leaves their indexes in one batch and signs one checkpoint for all of them. On start it proves that the stored log
  * extends the last checkpoint it signed, and refuses to run otherwise.
  */
 export interface LogService {
@@ -47,7 +48,12 @@ export function createLogService(
 
   // One signer at a time in this process; the store's compare-and-swap covers other processes.
   const sign = (): Promise<CheckpointRecord | undefined> => {
-    const next = signing.then(async () => signLatestCheckpoint(deps, await getIdentity()));
+    const next = signing.then(async () => {
+      const identity = await getIdentity();
+      // Queued leaves get their indexes first, so the checkpoint covers every write so far.
+      await sequenceLog(deps);
+      return signLatestCheckpoint(deps, identity);
+    });
     signing = next.catch(() => undefined);
     return next;
   };

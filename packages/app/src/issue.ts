@@ -141,7 +141,7 @@ export async function issueForTenant(
         };
         await tx.credentials.insert(record);
         const salt = deps.crypto.randomBytes(32);
-        const [leafIndex] = await appendToLog(tx, [
+        const [leafHash] = await appendToLog(tx, [
           {
             v: 1,
             type: 'issue',
@@ -152,7 +152,7 @@ export async function issueForTenant(
             status: status.refs,
           },
         ]);
-        await tx.log.recordIssuance({ tenantId: tenant.id, credentialId: id, leafIndex: leafIndex!, salt });
+        await tx.log.recordIssuance({ tenantId: tenant.id, credentialId: id, leafHash: leafHash!, salt });
         if (idempotencyKey !== undefined) {
           await tx.idempotency.insert({
             tenantId: tenant.id,

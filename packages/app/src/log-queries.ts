@@ -1,6 +1,7 @@
 import { base64Encode, base64urlEncode, TesseraError } from '@tessera/core';
 import { consistencyProof, inclusionProof } from '@tessera/tlog';
 import type { AppDeps } from './deps.js';
+import { sequenceLog } from './log-append.js';
 import { type LogIdentity, nodeReader, signLatestCheckpoint } from './log-checkpoints.js';
 import type { TenantRecord } from './ports.js';
 
@@ -90,29 +91,36 @@ export async function credentialReceipt(
   const issuance = await deps.store.log.issuanceOf(tenant.id, credentialId);
   const credential = issuance && (await deps.store.credentials.byId(tenant.id, credentialId));
   if (!issuance || !credential) throw new TesseraError('NOT_FOUND', `no credential ${credentialId}`);
+  const keyHashes = (await deps.store.log.keyEvents(credential.verificationMethod)).map((e) => e.leafHash);
+  const indexesOf = (hashes: Uint8Array[]) => Promise.all(hashes.map((h) => deps.store.log.indexOfHash(h)));
+  let [leafIndex] = await indexesOf([issuance.leafHash]);
   let checkpoint = await deps.store.log.latestCheckpoint();
-  if (!checkpoint || checkpoint.size <= issuance.leafIndex)
+  // The issuance may still be queued, or newer than the last checkpoint (at most a second
+  // old): sequence and sign now rather than make the caller wait.
+  if (leafIndex === undefined || !checkpoint || checkpoint.size <= leafIndex) {
+    await sequenceLog(deps);
+    [leafIndex] = await indexesOf([issuance.leafHash]);
     checkpoint = await signLatestCheckpoint(deps, identity);
-  if (!checkpoint || checkpoint.size <= issuance.leafIndex)
+  }
+  if (leafIndex === undefined || !checkpoint || checkpoint.size <= leafIndex)
     throw new TesseraError('UNAVAILABLE', 'the issuance is not in a signed checkpoint yet');
   const size = checkpoint.size;
   const reader = nodeReader(deps);
-  const entry = async (leafIndex: number): Promise<ReceiptEntry> => {
-    const [leaf] = await deps.store.log.leaves(leafIndex, leafIndex + 1);
-    if (!leaf) throw new TesseraError('INTERNAL', `the log has no leaf ${leafIndex}`);
-    const hashes = await inclusionProof(reader, leafIndex, size);
-    return { leafIndex, leaf: base64Encode(leaf.leaf), hashes: hashes.map(base64Encode) };
+  const entry = async (index: number): Promise<ReceiptEntry> => {
+    const [leaf] = await deps.store.log.leaves(index, index + 1);
+    if (!leaf) throw new TesseraError('INTERNAL', `the log has no leaf ${index}`);
+    const hashes = await inclusionProof(reader, index, size);
+    return { leafIndex: index, leaf: base64Encode(leaf.leaf), hashes: hashes.map(base64Encode) };
   };
-  const keyEvents = (await deps.store.log.keyEvents(credential.verificationMethod)).filter(
-    (e) => e.leafIndex < size,
-  );
+  const keyIndexes = (await indexesOf(keyHashes)).filter((i): i is number => i !== undefined && i < size);
+  const issuanceIndex = leafIndex;
   return {
     type: 'TesseraLogReceipt',
     version: 1,
     credentialId: `urn:uuid:${credentialId}`,
     salt: base64urlEncode(issuance.salt),
     checkpoint: checkpoint.note,
-    issuance: await entry(issuance.leafIndex),
-    keyEvents: await Promise.all(keyEvents.map((e) => entry(e.leafIndex))),
+    issuance: await entry(issuanceIndex),
+    keyEvents: await Promise.all(keyIndexes.sort((a, b) => a - b).map(entry)),
   };
 }

@@ -140,23 +140,28 @@ export interface IdempotencyRepository {
 export type { StatusPurpose };
 export type CredentialStatus = CredentialStatusValue;
 
-/** A Bitstring Status List of a tenant: `seq` numbers the lists of one purpose (URL `<purpose>-<seq>`). */
-export interface StatusListRecord {
+/**
+ * A Bitstring Status List of a tenant: `seq` numbers the lists of one purpose (URL
+ * `<purpose>-<seq>`). The header is what issuance touches; the body (bits and signed document)
+ * is stored apart, so handing out an index never rewrites 40 KB of list.
+ */
+export interface StatusListHeader {
   readonly id: string;
   readonly tenantId: string;
   readonly purpose: StatusPurpose;
   readonly seq: number;
   /** Entries (bits); at least 131,072. */
   readonly size: number;
-  /** Indexes handed out so far (a list is full well before every index is taken). */
-  readonly allocated: number;
-  /** The raw bitstring (size / 8 bytes), index 0 the most significant bit of byte 0. */
-  readonly bits: Uint8Array;
   /** Bumped on every change: the ETag, and the compare-and-swap of concurrent writers. */
   readonly version: number;
+  readonly updatedAt: string;
+}
+
+export interface StatusListRecord extends StatusListHeader {
+  /** The raw bitstring (size / 8 bytes), index 0 the most significant bit of byte 0. */
+  readonly bits: Uint8Array;
   /** The signed status list credential for `version` (JSON text). */
   readonly document: string;
-  readonly updatedAt: string;
 }
 
 export interface StatusAllocation {
@@ -168,13 +173,18 @@ export interface StatusAllocation {
 
 export interface StatusListRepository {
   insert(list: StatusListRecord): Promise<void>;
-  /** The newest list of the purpose (new credentials draw their indexes from it). */
-  current(tenantId: string, purpose: StatusPurpose): Promise<StatusListRecord | undefined>;
+  /** The newest list of the purpose (new credentials draw their indexes from it): header only. */
+  current(tenantId: string, purpose: StatusPurpose): Promise<StatusListHeader | undefined>;
   bySeq(tenantId: string, purpose: StatusPurpose, seq: number): Promise<StatusListRecord | undefined>;
   byId(tenantId: string, id: string): Promise<StatusListRecord | undefined>;
   list(tenantId: string): Promise<StatusListRecord[]>;
-  /** Takes an index for a credential; false when it was ever taken before (indexes are never reused). */
-  allocate(allocation: StatusAllocation): Promise<boolean>;
+  /**
+   * Takes indexes for a credential, one statement for all: each result is false when that index
+   * was ever taken before (indexes are never reused).
+   */
+  allocate(allocations: readonly StatusAllocation[]): Promise<boolean[]>;
+  /** How many indexes of a list are taken (decides when the next list opens). */
+  countAllocations(tenantId: string, listId: string): Promise<number>;
   allocationsOf(tenantId: string, credentialId: string): Promise<StatusAllocation[]>;
   /** Replaces bits and document if the stored version is still `expectedVersion`. */
   update(
@@ -199,12 +209,19 @@ export interface CredentialStatusRepository {
   put(record: CredentialStatusRecord): Promise<void>;
 }
 
-/** Where a credential's issuance sits in the log, and the salt that opens its commitment. */
+/** A credential's issuance leaf (by hash: its index is given when it is sequenced) and the salt that opens its commitment. */
 export interface IssuanceLogRecord {
   readonly tenantId: string;
   readonly credentialId: string;
-  readonly leafIndex: number;
+  readonly leafHash: Uint8Array;
   readonly salt: Uint8Array;
+}
+
+/** A leaf committed with its write, waiting for the sequencer to give it an index. */
+export interface QueuedLeaf {
+  readonly seq: number;
+  readonly leaf: Uint8Array;
+  readonly hash: Uint8Array;
 }
 
 export interface LogLeafRecord {
@@ -247,11 +264,17 @@ export interface LogKeyRecord {
 export interface KeyLogRecord {
   readonly verificationMethod: string;
   readonly event: 'added' | 'retired';
-  readonly leafIndex: number;
+  readonly leafHash: Uint8Array;
 }
 
 export interface LogRepository {
-  /** Inside a transaction on PostgreSQL this locks the head: appenders queue, never fork. */
+  /** Queues leaves inside the writer's transaction: they commit with what they describe. */
+  enqueue(leaves: readonly { leaf: Uint8Array; hash: Uint8Array }[]): Promise<void>;
+  /** The oldest queued leaves, in queue order, at most `limit`. */
+  queued(limit: number): Promise<QueuedLeaf[]>;
+  /** Removes sequenced leaves from the queue (in the sequencer's transaction). */
+  dequeue(seqs: readonly number[]): Promise<void>;
+  /** Inside a transaction on PostgreSQL this locks the head: sequencers take turns, never fork. */
   state(): Promise<LogState>;
   /** Writes leaves, new complete-subtree nodes (levels ≥ 1) and the new head, all or nothing with the transaction. */
   append(leaves: readonly LogLeafRecord[], nodes: readonly LogNodeRecord[], next: LogState): Promise<void>;

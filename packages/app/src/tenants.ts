@@ -119,9 +119,9 @@ export async function rotateKey(deps: AppDeps, tenant: TenantRecord): Promise<Is
 
 /** Logs key events and indexes them by key, so a receipt can prove when a key was valid. */
 async function logKeyEvents(tx: Repositories, events: KeyEvent[]): Promise<void> {
-  const indexes = await appendToLog(tx, events);
+  const hashes = await appendToLog(tx, events);
   for (const [i, e] of events.entries())
-    await tx.log.recordKeyEvent({ verificationMethod: e.key, event: e.event, leafIndex: indexes[i]! });
+    await tx.log.recordKeyEvent({ verificationMethod: e.key, event: e.event, leafHash: hashes[i]! });
 }
 
 const keyEvent = (

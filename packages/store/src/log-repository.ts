@@ -27,6 +27,27 @@ const bytes = (b: Uint8Array) => new Uint8Array(b.buffer, b.byteOffset, b.byteLe
  */
 export function createLogRepository(run: Exec, read: Exec, dialect: StoreDialect): LogRepository {
   return {
+    enqueue: (leaves) =>
+      run('queue log leaves', undefined, async (db) => {
+        if (leaves.length === 0) return;
+        await db
+          .insertInto('log_queue')
+          .values(leaves.map((l) => ({ leaf: l.leaf, hash: l.hash })))
+          .execute();
+      }),
+    queued: (limit) =>
+      read('read log queue', undefined, async (db) => {
+        const rows = await db.selectFrom('log_queue').selectAll().orderBy('seq').limit(limit).execute();
+        return rows.map((r) => ({ seq: Number(r.seq), leaf: bytes(r.leaf), hash: bytes(r.hash) }));
+      }),
+    dequeue: (seqs) =>
+      run('dequeue log leaves', undefined, async (db) => {
+        for (let at = 0; at < seqs.length; at += 500)
+          await db
+            .deleteFrom('log_queue')
+            .where('seq', 'in', seqs.slice(at, at + 500))
+            .execute();
+      }),
     // A read: outside a transaction it needs no durability wait (SQLite's reader connection);
     // inside one every runner uses the transaction's own connection, where the lock applies.
     state: () =>
@@ -147,7 +168,7 @@ export function createLogRepository(run: Exec, read: Exec, dialect: StoreDialect
           .values({
             credential_id: r.credentialId,
             tenant_id: r.tenantId,
-            leaf_index: r.leafIndex,
+            leaf_hash: r.leafHash,
             salt: r.salt,
           })
           .execute();
@@ -164,7 +185,7 @@ export function createLogRepository(run: Exec, read: Exec, dialect: StoreDialect
           row && {
             tenantId: row.tenant_id,
             credentialId: row.credential_id,
-            leafIndex: Number(row.leaf_index),
+            leafHash: bytes(row.leaf_hash),
             salt: bytes(row.salt),
           }
         );
@@ -173,7 +194,7 @@ export function createLogRepository(run: Exec, read: Exec, dialect: StoreDialect
       run('record key event', undefined, async (db) => {
         await db
           .insertInto('key_log')
-          .values({ verification_method: r.verificationMethod, event: r.event, leaf_index: r.leafIndex })
+          .values({ verification_method: r.verificationMethod, event: r.event, leaf_hash: r.leafHash })
           .execute();
       }),
     keyEvents: (verificationMethod) =>
@@ -182,12 +203,11 @@ export function createLogRepository(run: Exec, read: Exec, dialect: StoreDialect
           .selectFrom('key_log')
           .selectAll()
           .where('verification_method', '=', verificationMethod)
-          .orderBy('leaf_index')
           .execute();
         return rows.map((r) => ({
           verificationMethod: r.verification_method,
           event: r.event as 'added' | 'retired',
-          leafIndex: Number(r.leaf_index),
+          leafHash: bytes(r.leaf_hash),
         }));
       }),
     signingKey: () =>

@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 /**
  * Table shapes as Kysely sees them. Portable types only, so one schema serves SQLite and
  * PostgreSQL: times are ISO-8601 UTC text (lexicographic order is time order), JSON is text,
@@ -75,11 +76,15 @@ export interface StatusListsTable {
   purpose: string;
   seq: number;
   size: number;
-  allocated: number;
-  bits: Uint8Array;
   version: number;
-  document: string;
   updated_at: string;
+}
+
+export interface StatusListBodiesTable {
+  list_id: string;
+  tenant_id: string;
+  bits: Uint8Array;
+  document: string;
 }
 
 export interface StatusAllocationsTable {
@@ -100,8 +105,14 @@ export interface CredentialStatusTable {
 export interface IssuanceLogTable {
   credential_id: string;
   tenant_id: string;
-  leaf_index: number;
+  leaf_hash: Uint8Array;
   salt: Uint8Array;
+}
+
+export interface LogQueueTable {
+  seq: Generated<number>;
+  leaf: Uint8Array;
+  hash: Uint8Array;
 }
 
 export interface LogLeavesTable {
@@ -133,7 +144,7 @@ export interface LogCheckpointsTable {
 export interface KeyLogTable {
   verification_method: string;
   event: string;
-  leaf_index: number;
+  leaf_hash: Uint8Array;
 }
 
 export interface LogKeysTable {
@@ -151,10 +162,12 @@ export interface Database {
   credentials: CredentialsTable;
   idempotency: IdempotencyTable;
   status_lists: StatusListsTable;
+  status_list_bodies: StatusListBodiesTable;
   status_allocations: StatusAllocationsTable;
   credential_status: CredentialStatusTable;
   issuance_log: IssuanceLogTable;
   log_leaves: LogLeavesTable;
+  log_queue: LogQueueTable;
   log_nodes: LogNodesTable;
   log_state: LogStateTable;
   log_checkpoints: LogCheckpointsTable;
@@ -170,6 +183,7 @@ export const TENANT_SCOPED_TABLES = [
   'credentials',
   'idempotency',
   'status_lists',
+  'status_list_bodies',
   'status_allocations',
   'credential_status',
   'issuance_log',

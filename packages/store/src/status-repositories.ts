@@ -1,24 +1,37 @@
 import type {
   CredentialStatusRepository,
   StatusAllocation,
+  StatusListHeader,
   StatusListRecord,
   StatusListRepository,
   StatusPurpose,
 } from '@tessera/app';
+import type { Kysely } from 'kysely';
 import type { Exec } from './repositories.js';
-import type { StatusListsTable } from './schema.js';
+import type { Database, StatusListsTable } from './schema.js';
 
-const listFromRow = (r: StatusListsTable): StatusListRecord => ({
+/** Header joined with its body: what serving and changing a list need. */
+const fullList = (db: Kysely<Database>) =>
+  db
+    .selectFrom('status_lists')
+    .innerJoin('status_list_bodies', 'status_list_bodies.list_id', 'status_lists.id')
+    .selectAll('status_lists')
+    .select(['status_list_bodies.bits', 'status_list_bodies.document']);
+
+const headerFromRow = (r: StatusListsTable): StatusListHeader => ({
   id: r.id,
   tenantId: r.tenant_id,
   purpose: r.purpose as StatusPurpose,
   seq: Number(r.seq),
   size: Number(r.size),
-  allocated: Number(r.allocated),
-  bits: new Uint8Array(r.bits),
   version: Number(r.version),
-  document: r.document,
   updatedAt: r.updated_at,
+});
+
+const listFromRow = (r: StatusListsTable & { bits: Uint8Array; document: string }): StatusListRecord => ({
+  ...headerFromRow(r),
+  bits: new Uint8Array(r.bits),
+  document: r.document,
 });
 
 const allocationFromRow = (r: {
@@ -50,12 +63,13 @@ export function createStatusRepositories(
               purpose: l.purpose,
               seq: l.seq,
               size: l.size,
-              allocated: l.allocated,
-              bits: l.bits,
               version: l.version,
-              document: l.document,
               updated_at: l.updatedAt,
             })
+            .execute();
+          await db
+            .insertInto('status_list_bodies')
+            .values({ list_id: l.id, tenant_id: l.tenantId, bits: l.bits, document: l.document })
             .execute();
         }),
       current: (tenantId, purpose) =>
@@ -68,14 +82,12 @@ export function createStatusRepositories(
             .orderBy('seq', 'desc')
             .limit(1)
             .executeTakeFirst();
-          return row && listFromRow(row);
+          return row && headerFromRow(row);
         }),
       bySeq: (tenantId, purpose, seq) =>
         read('read status list', tenantId, async (db) => {
-          const row = await db
-            .selectFrom('status_lists')
-            .selectAll()
-            .where('tenant_id', '=', tenantId)
+          const row = await fullList(db)
+            .where('status_lists.tenant_id', '=', tenantId)
             .where('purpose', '=', purpose)
             .where('seq', '=', seq)
             .executeTakeFirst();
@@ -83,41 +95,51 @@ export function createStatusRepositories(
         }),
       byId: (tenantId, id) =>
         read('read status list', tenantId, async (db) => {
-          const row = await db
-            .selectFrom('status_lists')
-            .selectAll()
-            .where('tenant_id', '=', tenantId)
-            .where('id', '=', id)
+          const row = await fullList(db)
+            .where('status_lists.tenant_id', '=', tenantId)
+            .where('status_lists.id', '=', id)
             .executeTakeFirst();
           return row && listFromRow(row);
         }),
       list: (tenantId) =>
         read('list status lists', tenantId, async (db) => {
-          const all = await db
-            .selectFrom('status_lists')
-            .selectAll()
-            .where('tenant_id', '=', tenantId)
+          const all = await fullList(db)
+            .where('status_lists.tenant_id', '=', tenantId)
             .orderBy('purpose')
             .orderBy('seq')
             .execute();
           return all.map(listFromRow);
         }),
-      allocate: (a) =>
-        run('allocate status index', a.tenantId, async (db) => {
-          // The primary key (list, index) makes an index impossible to hand out twice, ever.
-          const inserted = await db
+      allocate: (allocations) =>
+        run('allocate status index', allocations[0]?.tenantId, async (db) => {
+          if (allocations.length === 0) return [];
+          // The primary key (list, index) makes an index impossible to hand out twice, ever;
+          // RETURNING tells which rows went in, in one statement for every purpose.
+          const taken = await db
             .insertInto('status_allocations')
-            .values({ list_id: a.listId, idx: a.index, tenant_id: a.tenantId, credential_id: a.credentialId })
+            .values(
+              allocations.map((a) => ({
+                list_id: a.listId,
+                idx: a.index,
+                tenant_id: a.tenantId,
+                credential_id: a.credentialId,
+              })),
+            )
             .onConflict((oc) => oc.doNothing())
-            .executeTakeFirst();
-          if ((inserted.numInsertedOrUpdatedRows ?? 0n) === 0n) return false;
-          await db
-            .updateTable('status_lists')
-            .set((eb) => ({ allocated: eb('allocated', '+', 1) }))
-            .where('tenant_id', '=', a.tenantId)
-            .where('id', '=', a.listId)
+            .returning(['list_id', 'idx'])
             .execute();
-          return true;
+          const got = new Set(taken.map((r) => `${r.list_id}#${Number(r.idx)}`));
+          return allocations.map((a) => got.has(`${a.listId}#${a.index}`));
+        }),
+      countAllocations: (tenantId, listId) =>
+        read('count status allocations', tenantId, async (db) => {
+          const row = await db
+            .selectFrom('status_allocations')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('list_id', '=', listId)
+            .where('tenant_id', '=', tenantId)
+            .executeTakeFirstOrThrow();
+          return Number(row.n);
         }),
       allocationsOf: (tenantId, credentialId) =>
         read('read status allocations', tenantId, async (db) => {
@@ -133,17 +155,19 @@ export function createStatusRepositories(
         run('update status list', tenantId, async (db) => {
           const r = await db
             .updateTable('status_lists')
-            .set({
-              bits: next.bits,
-              document: next.document,
-              version: next.version,
-              updated_at: next.updatedAt,
-            })
+            .set({ version: next.version, updated_at: next.updatedAt })
             .where('tenant_id', '=', tenantId)
             .where('id', '=', id)
             .where('version', '=', expectedVersion)
             .executeTakeFirst();
-          return r.numUpdatedRows > 0n;
+          if (r.numUpdatedRows === 0n) return false;
+          await db
+            .updateTable('status_list_bodies')
+            .set({ bits: next.bits, document: next.document })
+            .where('tenant_id', '=', tenantId)
+            .where('list_id', '=', id)
+            .execute();
+          return true;
         }),
     },
     credentialStatus: {

@@ -91,7 +91,15 @@ describe.skipIf(!postgresAvailable)('PostgreSQL store', () => {
       const open = rls.rows
         .filter((r: { relrowsecurity: boolean }) => !r.relrowsecurity)
         .map((r: { relname: string }) => r.relname);
-      expect(open).toEqual(['key_log', 'log_checkpoints', 'log_keys', 'log_leaves', 'log_nodes', 'log_state']);
+      expect(open).toEqual([
+        'key_log',
+        'log_checkpoints',
+        'log_keys',
+        'log_leaves',
+        'log_nodes',
+        'log_queue',
+        'log_state',
+      ]);
     });
   });
 

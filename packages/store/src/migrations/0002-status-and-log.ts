@@ -14,6 +14,7 @@ type AnyDb = Kysely<any>;
 
 export const STATUS_AND_LOG_TENANT_TABLES = [
   'status_lists',
+  'status_list_bodies',
   'status_allocations',
   'credential_status',
   'issuance_log',
@@ -38,12 +39,17 @@ export function statusAndLogMigration(dialect: StoreDialect, appRole: string): M
         .addColumn('purpose', 'text', (c) => c.notNull())
         .addColumn('seq', 'integer', (c) => c.notNull().check(sql`seq >= 1`))
         .addColumn('size', 'integer', (c) => c.notNull().check(sql`size >= 131072`))
-        .addColumn('allocated', 'integer', (c) => c.notNull())
-        .addColumn('bits', bytes, (c) => c.notNull())
         .addColumn('version', 'integer', (c) => c.notNull())
-        .addColumn('document', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .addUniqueConstraint('status_lists_seq', ['tenant_id', 'purpose', 'seq'])
+        .execute();
+      // The 40 KB body apart from the header: issuance bumps `allocated` on a row of a few bytes.
+      await db.schema
+        .createTable('status_list_bodies')
+        .addColumn('list_id', 'text', (c) => c.primaryKey().references('status_lists.id'))
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('bits', bytes, (c) => c.notNull())
+        .addColumn('document', 'text', (c) => c.notNull())
         .execute();
       await db.schema
         .createTable('status_allocations')
@@ -66,19 +72,31 @@ export function statusAndLogMigration(dialect: StoreDialect, appRole: string): M
         .addColumn('reason', 'text')
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
+      // Leaves are referred to by hash: a write queues its leaf, the sequencer gives it an index.
       await db.schema
         .createTable('issuance_log')
         .addColumn('credential_id', 'text', (c) => c.primaryKey().references('credentials.id'))
         .addColumn('tenant_id', 'text', (c) => c.notNull())
-        .addColumn('leaf_index', 'integer', (c) => c.notNull().unique())
+        // No index on the hash: a random key would dirty a random page on every issuance.
+        .addColumn('leaf_hash', bytes, (c) => c.notNull())
         .addColumn('salt', bytes, (c) => c.notNull())
         .execute();
-
+      // Leaves committed with their writes and waiting for an index (the sequencer drains it).
+      await db.schema
+        .createTable('log_queue')
+        .addColumn('seq', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
+          dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn('leaf', bytes, (c) => c.notNull())
+        // Unindexed for the same reason; log_leaves.hash is unique once sequenced.
+        .addColumn('hash', bytes, (c) => c.notNull())
+        .execute();
       await db.schema
         .createTable('log_leaves')
         .addColumn('idx', 'integer', (c) => c.primaryKey())
         .addColumn('leaf', bytes, (c) => c.notNull())
-        .addColumn('hash', bytes, (c) => c.notNull().unique())
+        // Unindexed for the same reason; log_leaves.hash is unique once sequenced.
+        .addColumn('hash', bytes, (c) => c.notNull())
         .execute();
       await db.schema
         .createTable('log_nodes')
@@ -109,7 +127,7 @@ export function statusAndLogMigration(dialect: StoreDialect, appRole: string): M
         .createTable('key_log')
         .addColumn('verification_method', 'text', (c) => c.notNull())
         .addColumn('event', 'text', (c) => c.notNull())
-        .addColumn('leaf_index', 'integer', (c) => c.notNull())
+        .addColumn('leaf_hash', bytes, (c) => c.notNull())
         .addPrimaryKeyConstraint('key_log_pk', ['verification_method', 'event'])
         .execute();
       await db.schema
@@ -131,9 +149,11 @@ export function statusAndLogMigration(dialect: StoreDialect, appRole: string): M
         'log_state',
         'log_nodes',
         'log_leaves',
+        'log_queue',
         'issuance_log',
         'credential_status',
         'status_allocations',
+        'status_list_bodies',
         'status_lists',
       ]) {
         await db.schema.dropTable(table).ifExists().execute();
@@ -156,14 +176,15 @@ async function protectSqlite(db: AnyDb): Promise<void> {
 
 async function protectPostgres(db: AnyDb, appRole: string): Promise<void> {
   const role = sql.id(appRole);
-  await sql`grant select, insert, update (allocated, bits, version, document, updated_at) on status_lists to ${role}`.execute(
-    db,
-  );
+  await sql`grant select, insert, update (version, updated_at) on status_lists to ${role}`.execute(db);
+  await sql`grant select, insert, update (bits, document) on status_list_bodies to ${role}`.execute(db);
   await sql`grant select, insert, update (status, reason, updated_at) on credential_status to ${role}`.execute(
     db,
   );
   await sql`grant select, insert on ${sql.raw(INSERT_ONLY.join(', '))} to ${role}`.execute(db);
   await sql`grant select, update (size, peaks) on log_state to ${role}`.execute(db);
+  await sql`grant select, insert, delete on log_queue to ${role}`.execute(db);
+  await sql`grant usage on sequence log_queue_seq_seq to ${role}`.execute(db);
   await sql`grant select, insert on log_keys to ${role}`.execute(db);
   await sql`create function tessera_log_state_forward() returns trigger language plpgsql as $$
     begin
