@@ -1,4 +1,5 @@
 import { base64Encode, base64urlEncode, TesseraError } from '@tessera/core';
+import type { Receipt, ReceiptEntry } from '@tessera/credentials';
 import { consistencyProof, inclusionProof } from '@tessera/tlog';
 import type { AppDeps } from './deps.js';
 import { sequenceLog } from './log-append.js';
@@ -58,24 +59,8 @@ export async function logEntries(
   return { start, entries: leaves.map((l) => ({ index: l.index, leaf: base64Encode(l.leaf) })) };
 }
 
-export interface ReceiptEntry {
-  readonly leafIndex: number;
-  readonly leaf: string;
-  readonly hashes: string[];
-}
-
-/** What `GET /credentials/{id}/receipt` answers (read by the verifier's `log` check). */
-export interface LogReceipt {
-  readonly type: 'TesseraLogReceipt';
-  readonly version: 1;
-  readonly credentialId: string;
-  /** Opens the issuance leaf's commitment; only the holder and the issuer have it. */
-  readonly salt: string;
-  readonly checkpoint: string;
-  readonly issuance: ReceiptEntry;
-  /** The signing key's `added` event and, when logged before the checkpoint, its `retired` one. */
-  readonly keyEvents: ReceiptEntry[];
-}
+/** What `GET /credentials/{id}/receipt` answers: the verifier's own receipt type. */
+export type LogReceipt = Receipt;
 
 /**
  * The issuance of one of the tenant's credentials, proven included in a signed checkpoint, with
