@@ -152,6 +152,10 @@ export interface StatusListHeader {
   readonly seq: number;
   /** Entries (bits); at least 131,072. */
   readonly size: number;
+  /** Indexes handed out so far: the next one is `permuteIndex(indexKey, allocated)`. */
+  readonly allocated: number;
+  /** The list's secret permutation key (32 bytes): indexes look random, never repeat. */
+  readonly indexKey: Uint8Array;
   /** Bumped on every change: the ETag, and the compare-and-swap of concurrent writers. */
   readonly version: number;
   readonly updatedAt: string;
@@ -179,12 +183,12 @@ export interface StatusListRepository {
   byId(tenantId: string, id: string): Promise<StatusListRecord | undefined>;
   list(tenantId: string): Promise<StatusListRecord[]>;
   /**
-   * Takes indexes for a credential, one statement for all: each result is false when that index
-   * was ever taken before (indexes are never reused).
+   * Advances the counters of these lists by one, in one statement, and returns each list's new
+   * `allocated` (the caller uses the value before it): concurrent issuers never get the same.
    */
-  allocate(allocations: readonly StatusAllocation[]): Promise<boolean[]>;
-  /** How many indexes of a list are taken (decides when the next list opens). */
-  countAllocations(tenantId: string, listId: string): Promise<number>;
+  takeIndexes(tenantId: string, listIds: readonly string[]): Promise<Map<string, number>>;
+  /** Records which entries a credential holds (one statement for all of them). */
+  recordAllocations(allocations: readonly StatusAllocation[]): Promise<void>;
   allocationsOf(tenantId: string, credentialId: string): Promise<StatusAllocation[]>;
   /** Replaces bits and document if the stored version is still `expectedVersion`. */
   update(

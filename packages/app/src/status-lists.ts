@@ -16,12 +16,13 @@ import type {
   TenantRecord,
 } from './ports.js';
 import { signingKey } from './signing-key.js';
+import { permuteIndex } from './status-index.js';
 
 /** Entries per list: the spec's minimum, 16 KB raw, so a list cannot single anyone out. */
 export const STATUS_LIST_SIZE = 131_072;
 /** Seconds a verifier may cache a list (`ttl`, and the HTTP max-age): revocation shows within it. */
 export const STATUS_LIST_TTL_SECONDS = 30;
-/** A list stops handing out indexes when half full, so a random pick rarely collides. */
+/** A list hands out half its indexes, then the next opens: a list's fill dates nothing. */
 const FILL_LIMIT = STATUS_LIST_SIZE / 2;
 export const STATUS_PURPOSES: readonly StatusPurpose[] = ['revocation', 'suspension'];
 
@@ -78,6 +79,9 @@ async function newList(
     purpose,
     seq,
     size: STATUS_LIST_SIZE,
+    // The new list's first index goes to the credential that opened it.
+    allocated: 1,
+    indexKey: deps.crypto.randomBytes(32),
     bits,
     version: 1,
     document: await signStatusList(deps, tx, tenant, { purpose, seq }, bits, at),
@@ -87,67 +91,30 @@ async function newList(
   return list;
 }
 
-/** A uniformly random index below `size` from the injected randomness. */
-function randomIndex(deps: AppDeps, size: number): number {
-  const b = deps.crypto.randomBytes(4);
-  const n = ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
-  return n % size; // size is a power of two: no modulo bias
-}
+// Committed list headers, per deps object: issuance reads no list row most of the time (the
+// header's id, size and key never change; its counter is advanced in the database).
+const listCache = new WeakMap<AppDeps, Map<string, StatusListHeader>>();
 
-/** Taken indexes are recounted after this many allocations from a cached list header. */
-const RECOUNT_EVERY = 1024;
-
-interface CachedList {
-  readonly header: StatusListHeader;
-  /** Indexes taken when last counted, plus those this process took since. */
-  taken: number;
-  sinceCount: number;
-}
-
-// Committed list headers, per deps object: issuance reads no list row most of the time.
-const listCache = new WeakMap<AppDeps, Map<string, CachedList>>();
-
-async function currentList(
-  deps: AppDeps,
-  tx: Repositories,
-  tenant: TenantRecord,
-  purpose: StatusPurpose,
-): Promise<{ cached?: CachedList; header: StatusListHeader }> {
+const cacheOf = (deps: AppDeps) => {
   let cache = listCache.get(deps);
   if (!cache) {
     cache = new Map();
     listCache.set(deps, cache);
   }
-  const key = `${tenant.id}/${purpose}`;
-  let entry = cache.get(key);
-  if (!entry || entry.sinceCount >= RECOUNT_EVERY) {
-    const header = await tx.statusLists.current(tenant.id, purpose);
-    entry = header && {
-      header,
-      taken: await tx.statusLists.countAllocations(tenant.id, header.id),
-      sinceCount: 0,
-    };
-    if (entry) cache.set(key, entry);
-    else cache.delete(key);
-  }
-  if (entry && entry.taken < FILL_LIMIT) return { cached: entry, header: entry.header };
-  // A new list is not cached until a later issuance reads it back committed: if this
-  // transaction rolls back, no cached header may name a list that does not exist.
-  cache.delete(key);
-  return { header: await newList(deps, tx, tenant, purpose, (entry?.header.seq ?? 0) + 1) };
-}
+  return cache;
+};
 
 /** Forgets the cached list headers of a tenant (after a failed allocation). */
 const forgetLists = (deps: AppDeps, tenant: TenantRecord) => {
-  const cache = listCache.get(deps);
-  for (const purpose of STATUS_PURPOSES) cache?.delete(`${tenant.id}/${purpose}`);
+  for (const purpose of STATUS_PURPOSES) cacheOf(deps).delete(`${tenant.id}/${purpose}`);
 };
 
 /**
- * Gives a credential one entry in the tenant's current list of each purpose, at a random index
- * never handed out before; opens the next list when the current one is half full. Runs in the
- * issuing transaction, so the entries exist exactly when the credential does; both purposes'
- * indexes are taken in one statement.
+ * Gives a credential one entry in the tenant's current list of each purpose. Each list hands
+ * out `permuteIndex(key, 0)`, `permuteIndex(key, 1)`, …: random-looking, never reused. Both
+ * counters advance in one statement; a list that passed half full is replaced by the next
+ * (so a list's fill says little about a credential's age either). Runs in the issuing
+ * transaction, so the entries exist exactly when the credential does.
  */
 export async function allocateStatus(
   deps: AppDeps,
@@ -155,40 +122,46 @@ export async function allocateStatus(
   tenant: TenantRecord,
   credentialId: string,
 ): Promise<{ refs: StatusRef[]; entries: Record<string, unknown>[] }> {
+  const cache = cacheOf(deps);
   try {
-    const lists: { cached?: CachedList; header: StatusListHeader }[] = [];
-    for (const purpose of STATUS_PURPOSES) lists.push(await currentList(deps, tx, tenant, purpose));
-    const indexes = lists.map((l) => randomIndex(deps, l.header.size));
-    let pending = lists.map((_, i) => i);
-    // At most half a list is taken, so each draw succeeds with probability ≥ 1/2.
-    for (let tries = 0; pending.length > 0; tries++) {
-      if (tries > 64) throw new TesseraError('INTERNAL', 'no free status index found');
-      const ok = await tx.statusLists.allocate(
-        pending.map((i) => ({
-          tenantId: tenant.id,
-          listId: lists[i]!.header.id,
-          index: indexes[i]!,
-          credentialId,
-        })),
-      );
-      pending = pending.filter((i, k) => {
-        if (ok[k]) return false;
-        indexes[i] = randomIndex(deps, lists[i]!.header.size);
-        return true;
-      });
+    const lists = new Map<StatusPurpose, StatusListHeader>();
+    for (const purpose of STATUS_PURPOSES) {
+      const key = `${tenant.id}/${purpose}`;
+      let header = cache.get(key);
+      if (!header) {
+        header = await tx.statusLists.current(tenant.id, purpose);
+        if (header) cache.set(key, header);
+      }
+      if (header) lists.set(purpose, header);
     }
-    for (const l of lists) {
-      if (!l.cached) continue;
-      l.cached.taken++;
-      l.cached.sinceCount++;
+    const taken = await tx.statusLists.takeIndexes(
+      tenant.id,
+      [...lists.values()].map((l) => l.id),
+    );
+    const chosen: { header: StatusListHeader; n: number }[] = [];
+    for (const purpose of STATUS_PURPOSES) {
+      const header = lists.get(purpose);
+      const next = header && taken.get(header.id);
+      if (header && next !== undefined && next <= FILL_LIMIT) {
+        chosen.push({ header, n: next - 1 });
+        continue;
+      }
+      // No list yet, or this one is half full: open the next. It is cached only once a later
+      // issuance reads it back, so a rolled-back transaction leaves no header behind.
+      cache.delete(`${tenant.id}/${purpose}`);
+      chosen.push({ header: await newList(deps, tx, tenant, purpose, (header?.seq ?? 0) + 1), n: 0 });
     }
     const refs: StatusRef[] = [];
     const entries: Record<string, unknown>[] = [];
-    for (const [i, l] of lists.entries()) {
-      const url = statusListUrl(deps, tenant, l.header);
-      refs.push({ purpose: l.header.purpose, list: url, index: indexes[i]! });
-      entries.push(buildStatusEntry({ listUrl: url, purpose: l.header.purpose, index: indexes[i]! }));
+    const allocations = [];
+    for (const { header, n } of chosen) {
+      const index = await permuteIndex(deps.crypto, header.indexKey, n, header.size);
+      const url = statusListUrl(deps, tenant, header);
+      refs.push({ purpose: header.purpose, list: url, index });
+      entries.push(buildStatusEntry({ listUrl: url, purpose: header.purpose, index }));
+      allocations.push({ tenantId: tenant.id, listId: header.id, index, credentialId });
     }
+    await tx.statusLists.recordAllocations(allocations);
     return { refs, entries };
   } catch (e) {
     forgetLists(deps, tenant);

@@ -38,7 +38,11 @@ const sha256 = (data: Uint8Array | string): Uint8Array =>
 const toBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
 /** node:crypto implementation of the crypto port: synchronous OpenSSL calls behind the async port. */
+const POOL_BYTES = 4096;
+
 export function createNodeCrypto(): CryptoProvider {
+  let pool = new Uint8Array(0);
+  let poolAt = POOL_BYTES;
   const publicKeyObject = keyCache((pub) =>
     createPublicKey({
       key: Buffer.concat([ED25519_SPKI_PREFIX, toBuffer(pub)]),
@@ -56,7 +60,17 @@ export function createNodeCrypto(): CryptoProvider {
       return sha256(data);
     },
     randomBytes(length) {
-      return new Uint8Array(randomBytes(length));
+      // Small draws (salts, status indexes, ids) come from a pooled CSPRNG buffer: one
+      // getrandom call per 4 KiB instead of one per draw. Bytes are never handed out twice.
+      if (length > POOL_BYTES / 4) return new Uint8Array(randomBytes(length));
+      if (poolAt + length > POOL_BYTES) {
+        pool = new Uint8Array(randomBytes(POOL_BYTES));
+        poolAt = 0;
+      }
+      const out = pool.slice(poolAt, poolAt + length);
+      pool.fill(0, poolAt, poolAt + length);
+      poolAt += length;
+      return out;
     },
     async ed25519Generate() {
       const secretKey = new Uint8Array(randomBytes(32));

@@ -42,10 +42,21 @@ export function createLogRepository(run: Exec, read: Exec, dialect: StoreDialect
       }),
     dequeue: (seqs) =>
       run('dequeue log leaves', undefined, async (db) => {
-        for (let at = 0; at < seqs.length; at += 500)
+        if (seqs.length === 0) return;
+        if (dialect === 'sqlite') {
+          // One writer: every queued row up to the largest one taken was taken (they were read
+          // in order, in this transaction), so a range says it in one statement.
           await db
             .deleteFrom('log_queue')
-            .where('seq', 'in', seqs.slice(at, at + 500))
+            .where('seq', '<=', Math.max(...seqs))
+            .execute();
+          return;
+        }
+        // PostgreSQL: a row with a lower seq may commit later; only the rows read are removed.
+        for (let at = 0; at < seqs.length; at += 1000)
+          await db
+            .deleteFrom('log_queue')
+            .where('seq', 'in', seqs.slice(at, at + 1000))
             .execute();
       }),
     // A read: outside a transaction it needs no durability wait (SQLite's reader connection);

@@ -76,6 +76,8 @@ export interface StatusListsTable {
   purpose: string;
   seq: number;
   size: number;
+  allocated: number;
+  index_key: Uint8Array;
   version: number;
   updated_at: string;
 }

@@ -24,6 +24,8 @@ const headerFromRow = (r: StatusListsTable): StatusListHeader => ({
   purpose: r.purpose as StatusPurpose,
   seq: Number(r.seq),
   size: Number(r.size),
+  allocated: Number(r.allocated),
+  indexKey: new Uint8Array(r.index_key),
   version: Number(r.version),
   updatedAt: r.updated_at,
 });
@@ -63,6 +65,8 @@ export function createStatusRepositories(
               purpose: l.purpose,
               seq: l.seq,
               size: l.size,
+              allocated: l.allocated,
+              index_key: l.indexKey,
               version: l.version,
               updated_at: l.updatedAt,
             })
@@ -110,36 +114,32 @@ export function createStatusRepositories(
             .execute();
           return all.map(listFromRow);
         }),
-      allocate: (allocations) =>
-        run('allocate status index', allocations[0]?.tenantId, async (db) => {
-          if (allocations.length === 0) return [];
-          // The primary key (list, index) makes an index impossible to hand out twice, ever;
-          // RETURNING tells which rows went in, in one statement for every purpose.
-          const taken = await db
+      takeIndexes: (tenantId, listIds) =>
+        run('take status indexes', tenantId, async (db) => {
+          if (listIds.length === 0) return new Map();
+          const rows = await db
+            .updateTable('status_lists')
+            .set((eb) => ({ allocated: eb('allocated', '+', 1) }))
+            .where('tenant_id', '=', tenantId)
+            .where('id', 'in', listIds)
+            .returning(['id', 'allocated'])
+            .execute();
+          return new Map(rows.map((r) => [r.id, Number(r.allocated)]));
+        }),
+      recordAllocations: (allocations) =>
+        run('record status allocations', allocations[0]?.tenantId, async (db) => {
+          if (allocations.length === 0) return;
+          await db
             .insertInto('status_allocations')
             .values(
               allocations.map((a) => ({
+                credential_id: a.credentialId,
                 list_id: a.listId,
                 idx: a.index,
                 tenant_id: a.tenantId,
-                credential_id: a.credentialId,
               })),
             )
-            .onConflict((oc) => oc.doNothing())
-            .returning(['list_id', 'idx'])
             .execute();
-          const got = new Set(taken.map((r) => `${r.list_id}#${Number(r.idx)}`));
-          return allocations.map((a) => got.has(`${a.listId}#${a.index}`));
-        }),
-      countAllocations: (tenantId, listId) =>
-        read('count status allocations', tenantId, async (db) => {
-          const row = await db
-            .selectFrom('status_allocations')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('list_id', '=', listId)
-            .where('tenant_id', '=', tenantId)
-            .executeTakeFirstOrThrow();
-          return Number(row.n);
         }),
       allocationsOf: (tenantId, credentialId) =>
         read('read status allocations', tenantId, async (db) => {

@@ -39,6 +39,9 @@ export function statusAndLogMigration(dialect: StoreDialect, appRole: string): M
         .addColumn('purpose', 'text', (c) => c.notNull())
         .addColumn('seq', 'integer', (c) => c.notNull().check(sql`seq >= 1`))
         .addColumn('size', 'integer', (c) => c.notNull().check(sql`size >= 131072`))
+        // Indexes are permuteIndex(index_key, n) for n = 0, 1, …: `allocated` is the next n.
+        .addColumn('allocated', 'integer', (c) => c.notNull())
+        .addColumn('index_key', bytes, (c) => c.notNull())
         .addColumn('version', 'integer', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .addUniqueConstraint('status_lists_seq', ['tenant_id', 'purpose', 'seq'])
@@ -51,18 +54,15 @@ export function statusAndLogMigration(dialect: StoreDialect, appRole: string): M
         .addColumn('bits', bytes, (c) => c.notNull())
         .addColumn('document', 'text', (c) => c.notNull())
         .execute();
+      // Which entries a credential holds; keyed by the (time-ordered) credential id, so an
+      // issuance appends here instead of writing at a random place of a random-keyed index.
       await db.schema
         .createTable('status_allocations')
+        .addColumn('credential_id', 'text', (c) => c.notNull())
         .addColumn('list_id', 'text', (c) => c.notNull().references('status_lists.id'))
         .addColumn('idx', 'integer', (c) => c.notNull())
         .addColumn('tenant_id', 'text', (c) => c.notNull())
-        .addColumn('credential_id', 'text', (c) => c.notNull())
-        .addPrimaryKeyConstraint('status_allocations_pk', ['list_id', 'idx'])
-        .execute();
-      await db.schema
-        .createIndex('status_allocations_credential')
-        .on('status_allocations')
-        .columns(['tenant_id', 'credential_id'])
+        .addPrimaryKeyConstraint('status_allocations_pk', ['credential_id', 'list_id'])
         .execute();
       await db.schema
         .createTable('credential_status')
@@ -169,6 +169,11 @@ async function protectSqlite(db: AnyDb): Promise<void> {
         begin select raise(abort, ${sql.lit(`${table} are insert-only`)}); end`.execute(db);
     }
   }
+  // A list's counter only grows: going back would hand an index out twice.
+  await sql`create trigger status_lists_forward before update on status_lists
+    when new.allocated < old.allocated begin select raise(abort, 'status list counters only grow'); end`.execute(
+    db,
+  );
   // The head moves forward only: a smaller size would let an appender overwrite history.
   await sql`create trigger log_state_forward before update on log_state
     when new.size < old.size begin select raise(abort, 'the log head only grows'); end`.execute(db);
@@ -176,7 +181,9 @@ async function protectSqlite(db: AnyDb): Promise<void> {
 
 async function protectPostgres(db: AnyDb, appRole: string): Promise<void> {
   const role = sql.id(appRole);
-  await sql`grant select, insert, update (version, updated_at) on status_lists to ${role}`.execute(db);
+  await sql`grant select, insert, update (allocated, version, updated_at) on status_lists to ${role}`.execute(
+    db,
+  );
   await sql`grant select, insert, update (bits, document) on status_list_bodies to ${role}`.execute(db);
   await sql`grant select, insert, update (status, reason, updated_at) on credential_status to ${role}`.execute(
     db,
@@ -193,6 +200,13 @@ async function protectPostgres(db: AnyDb, appRole: string): Promise<void> {
     end $$`.execute(db);
   await sql`create trigger log_state_forward before update on log_state
     for each row execute function tessera_log_state_forward()`.execute(db);
+  await sql`create function tessera_status_lists_forward() returns trigger language plpgsql as $$
+    begin
+      if new.allocated < old.allocated then raise exception 'status list counters only grow'; end if;
+      return new;
+    end $$`.execute(db);
+  await sql`create trigger status_lists_forward before update on status_lists
+    for each row execute function tessera_status_lists_forward()`.execute(db);
   for (const table of STATUS_AND_LOG_TENANT_TABLES) {
     await sql`alter table ${sql.id(table)} enable row level security`.execute(db);
     await sql`create policy tenant_isolation on ${sql.id(table)} to ${role}
