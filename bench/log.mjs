@@ -34,7 +34,7 @@ import {
   generateDidKey,
   issueCredential,
 } from '@tessera/credentials';
-import { createNodeCrypto } from '@tessera/crypto-node';
+import { createNodeCrypto, sha256Sync } from '@tessera/crypto-node';
 import { openStore } from '@tessera/store';
 import { createTreeHasher, hashLeaf, verifyInclusion } from '@tessera/tlog';
 import { measure } from './measure.mjs';
@@ -52,6 +52,7 @@ const store = await openStore(`sqlite:${join(dir, 'tessera.db')}`);
 const deps = {
   store,
   crypto,
+  sha256Sync,
   masterKey: new Uint8Array(32).fill(3),
   publicUrl: 'https://badges.bench.example',
   now: () => new Date(),
@@ -78,7 +79,7 @@ while (appended < LEAVES) {
   const events = Array.from({ length: n }, (_, k) => event(appended + k));
   const t0 = process.hrtime.bigint();
   // Queued with the writes, then sequenced into the tree: the whole path of a leaf.
-  await store.transaction((tx) => appendToLog(tx, events), {});
+  await store.transaction((tx) => appendToLog(deps, tx, events), {});
   await sequenceLog(deps);
   appendNs += process.hrtime.bigint() - t0;
   appended += n;

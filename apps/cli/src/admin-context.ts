@@ -1,5 +1,6 @@
 import type { AppDeps, TenantRecord } from '@tessera/app';
 import { TesseraError } from '@tessera/core';
+import { sha256Sync } from '@tessera/crypto-node';
 import { ConfigError, loadConfig } from '@tessera/server';
 import { openStore } from '@tessera/store';
 import { crypto } from './deps.js';
@@ -21,6 +22,7 @@ export async function withAdmin<T>(fn: (deps: AppDeps) => Promise<T>): Promise<T
     return await fn({
       store,
       crypto,
+      sha256Sync,
       masterKey: config.masterKey,
       publicUrl: config.publicUrl,
       now: () => new Date(),

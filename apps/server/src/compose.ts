@@ -1,6 +1,6 @@
 import type { AppDeps, Store } from '@tessera/app';
 import { createGuardedFetcher, createVerifier, type Fetcher, type Verifier } from '@tessera/credentials';
-import { createNodeCrypto } from '@tessera/crypto-node';
+import { createNodeCrypto, sha256Sync } from '@tessera/crypto-node';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './config.js';
 import { createServerResolver, routedFetcher } from './did-resolution.js';
@@ -43,6 +43,7 @@ export function composeDeps(options: ComposeOptions): ServerDeps {
   const app: AppDeps = {
     store: options.store,
     crypto,
+    sha256Sync,
     masterKey: options.config.masterKey,
     publicUrl: options.config.publicUrl,
     now,

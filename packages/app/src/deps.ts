@@ -1,4 +1,6 @@
+import { sha256 } from '@noble/hashes/sha2.js';
 import type { CryptoProvider } from '@tessera/core';
+import { createTreeHasher, type TreeHasher } from '@tessera/tlog';
 import type { Store } from './ports.js';
 
 /** Everything a use case needs, passed in: no singletons, no environment, no I/O of its own. */
@@ -10,9 +12,31 @@ export interface AppDeps {
   /** Base of every URL and did:web the service writes, e.g. `https://badges.lab.example`. */
   readonly publicUrl: string;
   readonly now: () => Date;
+  /**
+   * Synchronous SHA-256 for the hot hashing (log leaves and nodes, status index permutation):
+   * node:crypto's in the server; noble's (the isomorphic default) when absent.
+   */
+  readonly sha256Sync?: (data: Uint8Array) => Uint8Array;
   /** Told after a transaction appended to the transparency log (the checkpoint signer wakes). */
   readonly onLogAppend?: () => void;
 }
 
 /** ISO-8601 UTC with milliseconds: the storage form of times. */
 export const timestamp = (d: Date): string => d.toISOString();
+
+/** The deps' synchronous SHA-256, or noble's. */
+export const syncSha256 = (deps: Pick<AppDeps, 'sha256Sync'>): ((data: Uint8Array) => Uint8Array) =>
+  deps.sha256Sync ?? sha256;
+
+// One tree hasher per hash function: the hasher keeps a scratch buffer, so it is not rebuilt per call.
+const hashers = new WeakMap<(data: Uint8Array) => Uint8Array, TreeHasher>();
+/** The RFC 9162 tree hasher over the deps' SHA-256. */
+export function treeHasher(deps: Pick<AppDeps, 'sha256Sync'>): TreeHasher {
+  const hash = syncSha256(deps);
+  let hasher = hashers.get(hash);
+  if (!hasher) {
+    hasher = createTreeHasher(hash);
+    hashers.set(hash, hasher);
+  }
+  return hasher;
+}

@@ -141,7 +141,7 @@ export async function issueForTenant(
         };
         await tx.credentials.insert(record);
         const salt = deps.crypto.randomBytes(32);
-        const [leafHash] = await appendToLog(tx, [
+        const [leafHash] = await appendToLog(deps, tx, [
           {
             v: 1,
             type: 'issue',

@@ -1,6 +1,6 @@
 import { encodeLogEvent, type LogEvent } from '@tessera/credentials';
-import { CompactRange, hashLeaf } from '@tessera/tlog';
-import type { AppDeps } from './deps.js';
+import { CompactRange } from '@tessera/tlog';
+import { type AppDeps, treeHasher } from './deps.js';
 import type { LogLeafRecord, LogNodeRecord, Repositories } from './ports.js';
 
 /**
@@ -10,11 +10,16 @@ import type { LogLeafRecord, LogNodeRecord, Repositories } from './ports.js';
  * queueing from integration). Returns each event's leaf hash, by which it is found once
  * sequenced.
  */
-export async function appendToLog(tx: Repositories, events: readonly LogEvent[]): Promise<Uint8Array[]> {
+export async function appendToLog(
+  deps: Pick<AppDeps, 'sha256Sync'>,
+  tx: Repositories,
+  events: readonly LogEvent[],
+): Promise<Uint8Array[]> {
   if (events.length === 0) return [];
+  const hasher = treeHasher(deps);
   const leaves = events.map((event) => {
     const leaf = encodeLogEvent(event);
-    return { leaf, hash: hashLeaf(leaf) };
+    return { leaf, hash: hasher.hashLeaf(leaf) };
   });
   await tx.log.enqueue(leaves);
   return leaves.map((l) => l.hash);
@@ -29,14 +34,15 @@ const SEQUENCE_BATCH = 10_000;
  * leaves in queue order through the compact range, writes them with every new complete-subtree
  * node and the new head, and removes them from the queue. Returns how many were sequenced.
  */
-export async function sequenceLog(deps: Pick<AppDeps, 'store'>): Promise<number> {
+export async function sequenceLog(deps: Pick<AppDeps, 'store' | 'sha256Sync'>): Promise<number> {
+  const hasher = treeHasher(deps);
   let total = 0;
   for (;;) {
     const n = await deps.store.transaction(async (tx) => {
       const head = await tx.log.state();
       const queued = await tx.log.queued(SEQUENCE_BATCH);
       if (queued.length === 0) return 0;
-      const range = CompactRange.fromPeaks(head.size, head.peaks);
+      const range = CompactRange.fromPeaks(head.size, head.peaks, hasher);
       const leaves: LogLeafRecord[] = [];
       const nodes: LogNodeRecord[] = [];
       const visit = (level: number, index: number, hash: Uint8Array) => {

@@ -75,7 +75,7 @@ export async function changeStatus(
         });
       }
       if (events.length === 0 && current === status) return { credentialId, status, changed: false };
-      await appendToLog(tx, events);
+      await appendToLog(deps, tx, events);
       await tx.credentialStatus.put({
         tenantId: tenant.id,
         credentialId,

@@ -1,4 +1,4 @@
-import { type CryptoProvider, concatBytes } from '@tessera/core';
+import { concatBytes } from '@tessera/core';
 
 const ROUNDS = 4;
 
@@ -12,12 +12,12 @@ const ROUNDS = 4;
  * indistinguishable from random draws without replacement, so an index says nothing about when
  * its credential was issued. No random-keyed uniqueness index is needed to guarantee it.
  */
-export async function permuteIndex(
-  crypto: Pick<CryptoProvider, 'sha256'>,
+export function permuteIndex(
+  sha256: (data: Uint8Array) => Uint8Array,
   key: Uint8Array,
   n: number,
   size: number,
-): Promise<number> {
+): number {
   const bits = Math.log2(size);
   if (!Number.isInteger(bits) || bits < 2 || bits > 30)
     throw new RangeError('size must be a power of two from 4 to 2^30');
@@ -35,7 +35,7 @@ export async function permuteIndex(
       const input = new Uint8Array(5);
       input[0] = round;
       new DataView(input.buffer).setUint32(1, right);
-      const digest = await crypto.sha256(concatBytes(key, input));
+      const digest = sha256(concatBytes(key, input));
       const f = new DataView(digest.buffer, digest.byteOffset, 4).getUint32(0) & mask;
       [left, right] = [right, (left ^ f) & mask];
     }

@@ -6,7 +6,7 @@ import {
   encodeStatusList,
   issueCredential,
 } from '@tessera/credentials';
-import { type AppDeps, timestamp } from './deps.js';
+import { type AppDeps, syncSha256, timestamp } from './deps.js';
 import { newId } from './ids.js';
 import type {
   Repositories,
@@ -155,7 +155,7 @@ export async function allocateStatus(
     const entries: Record<string, unknown>[] = [];
     const allocations = [];
     for (const { header, n } of chosen) {
-      const index = await permuteIndex(deps.crypto, header.indexKey, n, header.size);
+      const index = permuteIndex(syncSha256(deps), header.indexKey, n, header.size);
       const url = statusListUrl(deps, tenant, header);
       refs.push({ purpose: header.purpose, list: url, index });
       entries.push(buildStatusEntry({ listUrl: url, purpose: header.purpose, index }));

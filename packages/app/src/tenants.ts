@@ -87,7 +87,7 @@ export async function createTenant(
         throw new TesseraError('CONFLICT', `a tenant with slug ${input.slug} exists`);
       await tx.tenants.insert(tenant);
       await tx.keys.insert(key);
-      await logKeyEvents(tx, [keyEvent(tenant, key, 'added', key.createdAt)]);
+      await logKeyEvents(deps, tx, [keyEvent(tenant, key, 'added', key.createdAt)]);
     },
     { tenantId: id },
   );
@@ -106,7 +106,7 @@ export async function rotateKey(deps: AppDeps, tenant: TenantRecord): Promise<Is
       if (current) await tx.keys.retire(tenant.id, current.id, key.createdAt);
       await tx.keys.insert(key);
       // Retirement first: from the next leaf on, only the new key is valid.
-      await logKeyEvents(tx, [
+      await logKeyEvents(deps, tx, [
         ...(current ? [keyEvent(tenant, current, 'retired', key.createdAt)] : []),
         keyEvent(tenant, key, 'added', key.createdAt),
       ]);
@@ -118,8 +118,8 @@ export async function rotateKey(deps: AppDeps, tenant: TenantRecord): Promise<Is
 }
 
 /** Logs key events and indexes them by key, so a receipt can prove when a key was valid. */
-async function logKeyEvents(tx: Repositories, events: KeyEvent[]): Promise<void> {
-  const hashes = await appendToLog(tx, events);
+async function logKeyEvents(deps: AppDeps, tx: Repositories, events: KeyEvent[]): Promise<void> {
+  const hashes = await appendToLog(deps, tx, events);
   for (const [i, e] of events.entries())
     await tx.log.recordKeyEvent({ verificationMethod: e.key, event: e.event, leafHash: hashes[i]! });
 }
