@@ -95,8 +95,8 @@ export function statusAndLogMigration(dialect: StoreDialect, appRole: string): M
         .createTable('log_leaves')
         .addColumn('idx', 'integer', (c) => c.primaryKey())
         .addColumn('leaf', bytes, (c) => c.notNull())
-        // Unindexed for the same reason; log_leaves.hash is unique once sequenced.
-        .addColumn('hash', bytes, (c) => c.notNull())
+        // Unique: inclusion proofs find a leaf by its hash; written in sequencer batches.
+        .addColumn('hash', bytes, (c) => c.notNull().unique())
         .execute();
       await db.schema
         .createTable('log_nodes')

@@ -1,0 +1,221 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { appendToLog, type StatusListRecord, sequenceLog } from '@tessera/app';
+import { CompactRange, hashLeaf, inclusionProof, verifyInclusion } from '@tessera/tlog';
+import BetterSqlite3 from 'better-sqlite3';
+import { expect, it } from 'vitest';
+import { aCredential, describeContract, seedTenant } from './support.js';
+
+const sha256Sync = (d: Uint8Array) => createHash('sha256').update(d).digest();
+const event = (tenant: string, i: number) =>
+  ({
+    v: 1,
+    type: 'status',
+    tenant,
+    time: new Date(1_780_000_000_000 + i).toISOString(),
+    list: 'https://badges.example/status/t/revocation-1',
+    index: i,
+    purpose: 'revocation',
+    status: 'revoked',
+  }) as const;
+
+const aList = (tenantId: string, seq = 1): StatusListRecord => ({
+  id: randomUUID(),
+  tenantId,
+  purpose: 'revocation',
+  seq,
+  size: 131_072,
+  allocated: 0,
+  indexKey: new Uint8Array(randomBytes(32)),
+  bits: new Uint8Array(16_384),
+  version: 1,
+  document: '{"signed":"list"}',
+  updatedAt: new Date().toISOString(),
+});
+
+describeContract('LogRepository', ({ store, target }) => {
+  it('queues leaves with their transaction, and a rolled-back transaction queues nothing', async () => {
+    const t = await seedTenant(store());
+    const before = (await store().log.queued(100_000)).length;
+    await expect(
+      store().transaction(async (tx) => {
+        await appendToLog({ sha256Sync }, tx, [event(t.did, 1)]);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect((await store().log.queued(100_000)).length).toBe(before);
+    await store().transaction((tx) => appendToLog({ sha256Sync }, tx, [event(t.did, 2), event(t.did, 3)]));
+    expect((await store().log.queued(100_000)).length).toBe(before + 2);
+  });
+
+  it('sequences queued leaves in order into a tree whose stored nodes prove every leaf', async () => {
+    const t = await seedTenant(store());
+    const events = Array.from({ length: 37 }, (_, i) => event(t.did, 100 + i));
+    await store().transaction((tx) => appendToLog({ sha256Sync }, tx, events));
+    await sequenceLog({ store: store(), sha256Sync });
+    expect(await store().log.queued(10)).toEqual([]);
+    const head = await store().log.state();
+    const leaves = await store().log.leaves(0, head.size);
+    expect(leaves).toHaveLength(head.size);
+    const range = CompactRange.empty();
+    for (const l of leaves) range.append(hashLeaf(l.leaf));
+    const root = range.root();
+    expect(Buffer.from(CompactRange.fromPeaks(head.size, head.peaks).root())).toEqual(Buffer.from(root));
+    const reader = { getNodes: (ids: readonly { level: number; index: number }[]) => store().log.nodes(ids) };
+    for (const l of leaves) {
+      expect(await store().log.indexOfHash(l.hash)).toBe(l.index);
+      verifyInclusion(l.hash, l.index, head.size, await inclusionProof(reader, l.index, head.size), root);
+    }
+  });
+
+  it('stores a checkpoint only when it is larger than every stored one', async () => {
+    const base = (await store().log.latestCheckpoint())?.size ?? 0;
+    const cp = (size: number) => ({
+      size,
+      rootHash: new Uint8Array(32).fill(size % 256),
+      note: `n${size}`,
+      createdAt: new Date().toISOString(),
+    });
+    expect(await store().log.saveCheckpoint(cp(base + 10))).toBe(true);
+    expect(await store().log.saveCheckpoint(cp(base + 5))).toBe(false);
+    expect(await store().log.saveCheckpoint(cp(base + 10))).toBe(false);
+    expect((await store().log.latestCheckpoint())?.size).toBe(base + 10);
+  });
+
+  it('keeps leaves, nodes and checkpoints insert-only and the head moving forward only', async () => {
+    const t = await seedTenant(store());
+    await store().transaction((tx) => appendToLog({ sha256Sync }, tx, [event(t.did, 999)]));
+    await sequenceLog({ store: store(), sha256Sync });
+    const head = await store().log.state();
+    await expect(store().log.append([], [], { size: 0, peaks: [] })).resolves.toBeUndefined();
+    await expect(
+      store().transaction((tx) =>
+        tx.log.append([{ index: head.size, leaf: new Uint8Array([1]), hash: new Uint8Array(32) }], [], {
+          size: 0,
+          peaks: [],
+        }),
+      ),
+    ).rejects.toThrow();
+    expect((await store().log.state()).size).toBe(head.size);
+  });
+
+  it('records issuance receipts and key events by leaf hash, tenant-scoped', async () => {
+    const t = await seedTenant(store());
+    const other = await seedTenant(store());
+    const c = aCredential(t.id);
+    await store().credentials.insert(c);
+    const leafHash = new Uint8Array(randomBytes(32));
+    const salt = new Uint8Array(randomBytes(32));
+    await store().transaction(
+      (tx) => tx.log.recordIssuance({ tenantId: t.id, credentialId: c.id, leafHash, salt }),
+      {
+        tenantId: t.id,
+      },
+    );
+    expect(await store().log.issuanceOf(t.id, c.id)).toStrictEqual({
+      tenantId: t.id,
+      credentialId: c.id,
+      leafHash,
+      salt,
+    });
+    expect(await store().log.issuanceOf(other.id, c.id)).toBeUndefined();
+    const vm = `${t.did}#key-1`;
+    await store().log.recordKeyEvent({ verificationMethod: vm, event: 'added', leafHash });
+    expect(await store().log.keyEvents(vm)).toStrictEqual([
+      { verificationMethod: vm, event: 'added', leafHash },
+    ]);
+  });
+
+  it.runIf(target.name === 'sqlite')(
+    'finds leaves and nodes through indexes, never by scanning the log',
+    () => {
+      const raw = new BetterSqlite3(target.location, { readonly: true });
+      try {
+        const plan = (q: string, ...args: unknown[]) =>
+          raw
+            .prepare(`explain query plan ${q}`)
+            .all(...args)
+            .map((r) => (r as { detail: string }).detail)
+            .join('; ');
+        expect(plan('select idx from log_leaves where hash = ?', Buffer.alloc(32))).toMatch(/USING .*INDEX/);
+        expect(
+          plan(
+            'select level, idx, hash from log_nodes where (level = ? and idx = ?) or (level = ? and idx = ?)',
+            1,
+            2,
+            3,
+            4,
+          ),
+        ).not.toMatch(/SCAN log_nodes/);
+        expect(plan('select idx, hash from log_leaves where idx in (?, ?)', 1, 2)).not.toMatch(
+          /SCAN log_leaves/,
+        );
+      } finally {
+        raw.close();
+      }
+    },
+  );
+});
+
+describeContract('StatusListRepository', ({ store }) => {
+  it('keeps header and body: current() is the newest header, bySeq the whole list', async () => {
+    const t = await seedTenant(store());
+    const one = aList(t.id, 1);
+    const two = aList(t.id, 2);
+    await store().statusLists.insert(one);
+    await store().statusLists.insert(two);
+    const { bits, document, ...header } = two;
+    expect(await store().statusLists.current(t.id, 'revocation')).toStrictEqual(header);
+    expect(await store().statusLists.bySeq(t.id, 'revocation', 1)).toStrictEqual(one);
+    expect(await store().statusLists.current(t.id, 'suspension')).toBeUndefined();
+    void bits;
+    void document;
+  });
+
+  it('advances counters atomically, one statement for several lists, never backwards', async () => {
+    const t = await seedTenant(store());
+    const a = aList(t.id, 1);
+    const b = { ...aList(t.id, 1), purpose: 'suspension' as const };
+    await store().statusLists.insert(a);
+    await store().statusLists.insert(b);
+    const takes = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        store().transaction((tx) => tx.statusLists.takeIndexes(t.id, [a.id, b.id]), { tenantId: t.id }),
+      ),
+    );
+    const got = takes.map((m) => m.get(a.id)).sort((x, y) => x! - y!);
+    expect(got).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(takes.every((m) => m.has(b.id))).toBe(true);
+  });
+
+  it("changes a list only from the version it was read at, and never another tenant's", async () => {
+    const t = await seedTenant(store());
+    const other = await seedTenant(store());
+    const l = aList(t.id);
+    await store().statusLists.insert(l);
+    const next = {
+      bits: new Uint8Array(16_384).fill(1),
+      document: '{"v":2}',
+      version: 2,
+      updatedAt: new Date().toISOString(),
+    };
+    expect(await store().statusLists.update(other.id, l.id, 1, next)).toBe(false);
+    expect(await store().statusLists.update(t.id, l.id, 1, next)).toBe(true);
+    expect(await store().statusLists.update(t.id, l.id, 1, { ...next, version: 3 })).toBe(false);
+    expect((await store().statusLists.byId(t.id, l.id))?.document).toBe('{"v":2}');
+  });
+
+  it('records which entries a credential holds, for its tenant only', async () => {
+    const t = await seedTenant(store());
+    const other = await seedTenant(store());
+    const l = aList(t.id);
+    await store().statusLists.insert(l);
+    const credentialId = randomUUID();
+    await store().statusLists.recordAllocations([
+      { tenantId: t.id, listId: l.id, index: 4242, credentialId },
+    ]);
+    expect(await store().statusLists.allocationsOf(t.id, credentialId)).toStrictEqual([
+      { tenantId: t.id, listId: l.id, index: 4242, credentialId },
+    ]);
+    expect(await store().statusLists.allocationsOf(other.id, credentialId)).toEqual([]);
+  });
+});
