@@ -1,15 +1,21 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TesseraError, toTesseraError } from '@tessera/core';
 import { type Context, Hono } from 'hono';
-import { authorize } from './auth.js';
+import { authorize, type Caller } from './auth.js';
 import { readBodyText, readJsonBody } from './body.js';
 import { problemResponse } from './problem.js';
 import { ROUTES } from './routes/index.js';
 import type { AnyRoute, ServerDeps } from './routes/route.js';
 
 type Env = { Variables: { route: string } };
+type NodeBindings = { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
 /** On a socket, @hono/node-server passes the Node request: bodies are read from it directly. */
-const incomingOf = (c: Context<Env>) => (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+const incomingOf = (c: Context<Env>) => (c.env as NodeBindings)?.incoming;
+
+const NOSNIFF = 'nosniff';
+const DEFAULT_CSP = "default-src 'none'; frame-ancestors 'none'";
+/** Public routes have no caller; they skip reading the Authorization header at all. */
+const NO_CALLER: Caller = Object.freeze({});
 
 const templateRegex = (path: string) =>
   new RegExp(`^${path.replace(/[.]/g, '\\.').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}$`);
@@ -26,13 +32,23 @@ export function createApp(deps: ServerDeps, routes: readonly AnyRoute[] = ROUTES
 
   app.use(async (c, next) => {
     const started = performance.now();
+    const outgoing = (c.env as NodeBindings)?.outgoing;
+    // On a socket the fixed headers go on the Node response up front: headers a route passes to
+    // `writeHead` take precedence (its own CSP wins), and the route's plain header object stays
+    // plain. Touching `c.res.headers` afterwards would make @hono/node-server build a Headers
+    // object and convert it back for every response.
+    if (outgoing) {
+      outgoing.setHeader('x-content-type-options', NOSNIFF);
+      outgoing.setHeader('content-security-policy', DEFAULT_CSP);
+    }
     await next();
-    // Set on the response's own headers: `c.header()` after the handler would rebuild the
-    // response around a body stream (on @hono/node-server, a slow path for every request).
-    const headers = c.res.headers;
-    headers.set('x-content-type-options', 'nosniff');
-    if (!headers.has('content-security-policy'))
-      headers.set('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    if (!outgoing) {
+      // `app.request()` (tests): set on the response's own headers; `c.header()` after the
+      // handler would rebuild the response around a body stream.
+      const headers = c.res.headers;
+      headers.set('x-content-type-options', NOSNIFF);
+      if (!headers.has('content-security-policy')) headers.set('content-security-policy', DEFAULT_CSP);
+    }
     const route = c.get('route') ?? 'unmatched';
     const ms = performance.now() - started;
     deps.metrics.observeRequest(c.req.method, route, c.res.status, ms / 1000);
@@ -55,7 +71,10 @@ export function createApp(deps: ServerDeps, routes: readonly AnyRoute[] = ROUTES
     app.on(r.method.toUpperCase(), r.path, async (c) => {
       c.set('route', r.path);
       try {
-        const caller = await authorize(deps, r.access, c.req.header('authorization'));
+        const caller =
+          r.access.kind === 'public'
+            ? NO_CALLER
+            : await authorize(deps, r.access, c.req.header('authorization'));
         // Bodies are read here, bounded in bytes and depth: Hono never parses untrusted JSON itself.
         const read = r.body
           ? await readJsonBody(c.req.raw, r.body, deps.bodyLimitBytes, incomingOf(c))

@@ -43,25 +43,48 @@ export function createMetrics(): Metrics {
     else map.set(key, { labels: l, value: 1 });
   };
 
+  // The hot path (every request) finds its series by a plain key, without building and
+  // escaping label text; that is done once per series, when it first appears.
+  const requestSeries = new Map<
+    string,
+    { counter: { labels: Record<string, string>; value: number }; h: Histogram }
+  >();
+  const verificationSeries = new Map<string, { labels: Record<string, string>; value: number }>();
+
   return {
     observeRequest(method, route, status, seconds) {
-      const l = { method, route, status: String(status) };
-      inc(requests, l);
-      const key = labels(l);
-      let entry = latencies.get(key);
-      if (!entry) {
-        entry = { labels: l, h: { counts: BUCKETS.map(() => 0), sum: 0, count: 0 } };
-        latencies.set(key, entry);
+      const plain = `${method} ${status} ${route}`;
+      let series = requestSeries.get(plain);
+      if (!series) {
+        const l = { method, route, status: String(status) };
+        const key = labels(l);
+        const counter = requests.get(key) ?? { labels: l, value: 0 };
+        requests.set(key, counter);
+        const latency = latencies.get(key) ?? {
+          labels: l,
+          h: { counts: BUCKETS.map(() => 0), sum: 0, count: 0 },
+        };
+        latencies.set(key, latency);
+        series = { counter, h: latency.h };
+        if (requestSeries.size < 10_000) requestSeries.set(plain, series);
       }
-      const h = entry.h;
-      BUCKETS.forEach((b, i) => {
-        if (seconds <= b) h.counts[i]!++;
-      });
+      series.counter.value++;
+      const h = series.h;
+      for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) h.counts[i]!++;
       h.sum += seconds;
       h.count++;
     },
     countVerification(kind, outcome) {
-      inc(verifications, { kind, outcome });
+      const plain = `${kind} ${outcome}`;
+      let entry = verificationSeries.get(plain);
+      if (!entry) {
+        const l = { kind, outcome };
+        const key = labels(l);
+        entry = verifications.get(key) ?? { labels: l, value: 0 };
+        verifications.set(key, entry);
+        verificationSeries.set(plain, entry);
+      }
+      entry.value++;
     },
     countIssuance(format, replayed) {
       inc(issuances, { format, replayed: String(replayed) });

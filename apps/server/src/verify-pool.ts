@@ -53,8 +53,18 @@ export interface VerifyPoolOptions {
   readonly fetchRemote: Fetcher;
   readonly now: () => Date;
   readonly logger: Logger;
-  /** Verifications a worker holds at once (they overlap only while awaiting a DID document). */
+  /**
+   * Requests each live worker counts for in the admission limit: at most `live workers ×
+   * perWorker + maxQueue` verifications are in flight or waiting; past that, 503 (default 4).
+   */
   readonly perWorker?: number;
+  /**
+   * Requests sent to a worker before its answers come back (at least `perWorker`; default 8). A
+   * worker that already holds its next requests does not wait a round trip through the event
+   * loop for them, and requests travel in bigger batches (fewer messages and wake-ups); deeper
+   * than this, a worker that loses its core for a moment delays too many requests (p99).
+   */
+  readonly dispatchDepth?: number;
   readonly workerUrl?: URL;
 }
 
@@ -87,12 +97,14 @@ interface Slot {
 /**
  * A fixed pool of verify workers, so that canonicalization and signature checks never run on the
  * event loop. Workers start with the pool, are restarted (with back-off) when one dies, and are
- * terminated by `close()`. Each request goes to the least busy worker; when all hold `perWorker`
- * requests, it waits in a bounded FIFO queue, and past that it is refused (503, Retry-After).
+ * terminated by `close()`. Each request goes to the least busy worker; when all hold
+ * `dispatchDepth` requests, it waits in a FIFO queue. Past the admission limit (`perWorker` per
+ * live worker plus `maxQueue`) a request is refused (503, Retry-After).
  */
 export function createVerifyPool(options: VerifyPoolOptions): Verification & { readonly size: number } {
   const size = Math.max(1, Math.floor(options.size));
   const perWorker = options.perWorker ?? 4;
+  const depth = Math.max(perWorker, options.dispatchDepth ?? 8);
   const workerUrl = options.workerUrl ?? VERIFY_WORKER_URL;
   if (workerUrl.protocol === 'file:' && !existsSync(fileURLToPath(workerUrl))) {
     throw new Error(`the verify worker ${fileURLToPath(workerUrl)} is missing: build first (tsc -b)`);
@@ -213,10 +225,25 @@ export function createVerifyPool(options: VerifyPoolOptions): Verification & { r
   const freeSlot = (): Slot | undefined => {
     let best: Slot | undefined;
     for (const s of slots) {
-      if (s.worker && s.inFlight.size < perWorker && (!best || s.inFlight.size < best.inFlight.size))
-        best = s;
+      if (s.worker && s.inFlight.size < depth && (!best || s.inFlight.size < best.inFlight.size)) best = s;
     }
     return best;
+  };
+
+  /**
+   * Verifications in flight or waiting, when that is at the admission limit (else undefined). The
+   * limit counts `perWorker` per live worker whatever the dispatch depth: requests dispatched
+   * deeper are ones that would otherwise wait in the queue, so the depth moves where they wait,
+   * not how many are admitted.
+   */
+  const atLimit = (): number | undefined => {
+    let outstanding = queue.length;
+    let live = 0;
+    for (const s of slots) {
+      outstanding += s.inFlight.size;
+      if (s.worker) live++;
+    }
+    return outstanding >= live * perWorker + options.maxQueue ? outstanding : undefined;
   };
 
   const pump = () => {
@@ -233,6 +260,11 @@ export function createVerifyPool(options: VerifyPoolOptions): Verification & { r
         reject(new TesseraError('UNAVAILABLE', 'the server is shutting down'));
         return;
       }
+      const outstanding = atLimit();
+      if (outstanding !== undefined) {
+        reject(new VerifyBusyError(`verification is busy (${outstanding} in progress); retry shortly`));
+        return;
+      }
       const message: Task['message'] = {
         t: 'verify',
         id: nextId++,
@@ -243,8 +275,7 @@ export function createVerifyPool(options: VerifyPoolOptions): Verification & { r
       const task: Task = { message, resolve, reject };
       const slot = queue.length === 0 ? freeSlot() : undefined;
       if (slot) dispatch(slot, task);
-      else if (queue.length < options.maxQueue) queue.push(task);
-      else reject(new VerifyBusyError(`verification is busy (${queue.length} waiting); retry shortly`));
+      else queue.push(task);
     });
 
   for (let i = 0; i < size; i++) {

@@ -11,6 +11,7 @@ import {
   createVerifier,
   type FetchedResource,
   type Fetcher,
+  logKeyVerifier,
   type VerificationReport,
 } from '@tessera/credentials';
 import { createNodeCrypto } from '@tessera/crypto-node';
@@ -77,7 +78,9 @@ const crypto = createNodeCrypto();
 const remote = ask('remote');
 const resolver = routedResolver(init.publicUrl, local, remote);
 const statusFetcher = routedFetcher(init.publicUrl, local, remote);
-const log = init.logVerifierKey ? { log: { keys: [init.logVerifierKey] } } : {};
+// Parsed once: a verifier is made per request (for its clock), and a key string would be parsed
+// by each. The main thread's verifier already parsed the same key at start-up.
+const log = init.logVerifierKey ? { log: { keys: [logKeyVerifier(crypto, init.logVerifierKey)] } } : {};
 // Status lists are cached for their ttl across requests, and dropped with the generation (a
 // status change or rotation on this server), as the main thread drops its verifier's.
 const makeStatusChecker = () => {

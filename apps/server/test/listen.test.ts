@@ -66,6 +66,15 @@ describe('a real listening server', () => {
         body: 'x'.repeat(1_100_000),
       });
       expect(big.status).toBe(413);
+      // On a socket the fixed headers are set on the Node response: a route's own CSP still wins.
+      expect(verified.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(verified.headers.get('content-security-policy')).toBe(
+        "default-src 'none'; frame-ancestors 'none'",
+      );
+      const docs = await fetch(`${server.url}/docs`);
+      await docs.arrayBuffer();
+      expect(docs.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(docs.headers.get('content-security-policy')).toMatch(/style-src 'sha256-/);
     } finally {
       await server.close();
     }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { composeDeps } from '../src/compose.js';
 import type { ServerDeps } from '../src/routes/route.js';
-import { createVerifyPool, VERIFY_WORKER_URL } from '../src/verify-pool.js';
+import { createVerifyPool, VERIFY_WORKER_URL, VerifyBusyError } from '../src/verify-pool.js';
 import { ADMIN_TOKEN, createHarness, type Harness, PUBLIC_URL, sampleCredential } from './support/harness.js';
 
 /**
@@ -214,6 +214,33 @@ describe('verification in the worker pool', () => {
       expect((await post(app, '/credentials/verify', { verifiableCredential: vc })).status).toBe(200);
     } finally {
       await deps.verification.close();
+    }
+  });
+
+  it('admits perWorker per live worker plus the queue, whatever the dispatch depth', async () => {
+    for (const dispatchDepth of [2, 8]) {
+      const pool = createVerifyPool({
+        size: 1,
+        perWorker: 2,
+        dispatchDepth,
+        maxQueue: 3,
+        publicUrl: PUBLIC_URL,
+        bodyLimitBytes: 1_048_576,
+        fetchLocal: pooled.dids.fetchLocal,
+        fetchRemote: noNetwork,
+        now: () => new Date(),
+        logger: silent,
+      });
+      try {
+        // All submitted in one turn, before any answer can come back: admission alone decides.
+        const answers = await Promise.allSettled(
+          Array.from({ length: 10 }, () => pool.verifyCredential(request({}))),
+        );
+        const busy = answers.filter((a) => a.status === 'rejected' && a.reason instanceof VerifyBusyError);
+        expect(busy.length).toBe(5);
+      } finally {
+        await pool.close();
+      }
     }
   });
 

@@ -78,11 +78,13 @@ export async function credentialReceipt(
   if (!issuance || !credential) throw new TesseraError('NOT_FOUND', `no credential ${credentialId}`);
   const keyHashes = (await deps.store.log.keyEvents(credential.verificationMethod)).map((e) => e.leafHash);
   const indexesOf = (hashes: Uint8Array[]) => Promise.all(hashes.map((h) => deps.store.log.indexOfHash(h)));
-  let [leafIndex] = await indexesOf([issuance.leafHash]);
+  let [leafIndex, ...keyIndexesNow] = await indexesOf([issuance.leafHash, ...keyHashes]);
   let checkpoint = await deps.store.log.latestCheckpoint();
-  // The issuance may still be queued, or newer than the last checkpoint (at most a second
-  // old): sequence and sign now rather than make the caller wait.
-  if (leafIndex === undefined || !checkpoint || checkpoint.size <= leafIndex) {
+  // The issuance or a key event (a retirement just made) may still be queued, or newer than
+  // the last checkpoint (at most a second old): sequence and sign now rather than leave it out.
+  const covered = (i: number | undefined) =>
+    i !== undefined && checkpoint !== undefined && i < checkpoint.size;
+  if (!covered(leafIndex) || !keyIndexesNow.every(covered)) {
     await sequenceLog(deps);
     [leafIndex] = await indexesOf([issuance.leafHash]);
     checkpoint = await signLatestCheckpoint(deps, identity);

@@ -183,6 +183,12 @@ export interface StatusListRepository {
   byId(tenantId: string, id: string): Promise<StatusListRecord | undefined>;
   list(tenantId: string): Promise<StatusListRecord[]>;
   /**
+   * Inside a transaction: serializes the tenant's status writes (issuance, status changes) until
+   * commit. PostgreSQL takes a transaction-scoped advisory lock (one lock, so no deadlock between
+   * list rows, and no two writers opening the same new list); SQLite's writer lock already does.
+   */
+  lockTenant(tenantId: string): Promise<void>;
+  /**
    * Advances the counters of these lists by one, in one statement, and returns each list's new
    * `allocated` (the caller uses the value before it): concurrent issuers never get the same.
    */

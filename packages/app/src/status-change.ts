@@ -42,6 +42,8 @@ export async function changeStatus(
 ): Promise<StatusChangeOutcome> {
   const outcome = await deps.store.transaction(
     async (tx) => {
+      // One writer per tenant's lists at a time: the re-signing below never loses a race.
+      await tx.statusLists.lockTenant(tenant.id);
       const credential = await tx.credentials.byId(tenant.id, credentialId);
       if (!credential) throw new TesseraError('NOT_FOUND', `no credential ${credentialId}`);
       const current = (await tx.credentialStatus.get(tenant.id, credentialId))?.status ?? 'active';

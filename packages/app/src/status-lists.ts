@@ -124,6 +124,7 @@ export async function allocateStatus(
 ): Promise<{ refs: StatusRef[]; entries: Record<string, unknown>[] }> {
   const cache = cacheOf(deps);
   try {
+    await tx.statusLists.lockTenant(tenant.id);
     const lists = new Map<StatusPurpose, StatusListHeader>();
     for (const purpose of STATUS_PURPOSES) {
       const key = `${tenant.id}/${purpose}`;
@@ -146,10 +147,21 @@ export async function allocateStatus(
         chosen.push({ header, n: next - 1 });
         continue;
       }
-      // No list yet, or this one is half full: open the next. It is cached only once a later
-      // issuance reads it back, so a rolled-back transaction leaves no header behind.
+      // No list yet, or this one is half full. Another process may have opened the next one
+      // already (our header was cached): use the newest if it has room, else open the next.
+      // A new list is cached only once a later issuance reads it back, so a rolled-back
+      // transaction leaves no header behind.
       cache.delete(`${tenant.id}/${purpose}`);
-      chosen.push({ header: await newList(deps, tx, tenant, purpose, (header?.seq ?? 0) + 1), n: 0 });
+      const newest = await tx.statusLists.current(tenant.id, purpose);
+      if (newest && newest.id !== header?.id) {
+        const n = (await tx.statusLists.takeIndexes(tenant.id, [newest.id])).get(newest.id);
+        if (n !== undefined && n <= FILL_LIMIT) {
+          chosen.push({ header: newest, n: n - 1 });
+          continue;
+        }
+      }
+      const seq = Math.max(header?.seq ?? 0, newest?.seq ?? 0) + 1;
+      chosen.push({ header: await newList(deps, tx, tenant, purpose, seq), n: 0 });
     }
     const refs: StatusRef[] = [];
     const entries: Record<string, unknown>[] = [];

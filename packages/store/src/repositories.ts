@@ -50,7 +50,7 @@ export function createRepositories(runner: Runner): Repositories {
   const changed = (r: { numUpdatedRows: bigint }) => r.numUpdatedRows > 0n;
 
   return {
-    ...createStatusRepositories(run, read),
+    ...createStatusRepositories(run, read, runner.dialect),
     log: createLogRepository(run, read, runner.dialect),
     tenants: {
       insert: (t) =>

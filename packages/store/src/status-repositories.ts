@@ -8,7 +8,10 @@ import type {
 } from '@tessera/app';
 import { type Kysely, sql } from 'kysely';
 import type { Exec } from './repositories.js';
-import type { Database, StatusListsTable } from './schema.js';
+import type { Database, StatusListsTable, StoreDialect } from './schema.js';
+
+/** The first key of Tessera's status-list advisory locks on PostgreSQL (an arbitrary constant). */
+const STATUS_LOCK_SPACE = 0x7e55;
 
 /** Header joined with its body: what serving and changing a list need. */
 const fullList = (db: Kysely<Database>) =>
@@ -52,6 +55,7 @@ const allocationFromRow = (r: {
 export function createStatusRepositories(
   run: Exec,
   read: Exec,
+  dialect: StoreDialect,
 ): { statusLists: StatusListRepository; credentialStatus: CredentialStatusRepository } {
   return {
     statusLists: {
@@ -113,6 +117,12 @@ export function createStatusRepositories(
             .orderBy('seq')
             .execute();
           return all.map(listFromRow);
+        }),
+      lockTenant: (tenantId) =>
+        run('lock tenant status lists', tenantId, async (db) => {
+          if (dialect !== 'postgres') return;
+          // Two keys: a namespace for Tessera's status locks, and the tenant.
+          await sql`select pg_advisory_xact_lock(${STATUS_LOCK_SPACE}, hashtext(${tenantId}))`.execute(db);
         }),
       takeIndexes: (tenantId, listIds) =>
         run('take status indexes', tenantId, async (db) => {

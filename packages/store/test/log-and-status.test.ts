@@ -219,3 +219,61 @@ describeContract('StatusListRepository', ({ store }) => {
     expect(await store().statusLists.allocationsOf(other.id, credentialId)).toEqual([]);
   });
 });
+
+describeContract('issuance on the store (status entries and log leaves under concurrency)', ({ store }) => {
+  it('32 concurrent issuances for a fresh tenant all commit, with distinct status indexes and one leaf each', async () => {
+    const { createTenant, issueForTenant } = await import('@tessera/app');
+    const { createNodeCrypto } = await import('@tessera/crypto-node');
+    const deps = {
+      store: store(),
+      crypto: createNodeCrypto(),
+      sha256Sync,
+      masterKey: new Uint8Array(32).fill(5),
+      publicUrl: 'https://badges.example',
+      now: () => new Date(),
+    };
+    const { tenant } = await createTenant(deps, {
+      slug: `t${randomBytes(4).toString('hex')}`,
+      name: 'Concurrent Lab',
+    });
+    const credential = () => ({
+      '@context': [
+        'https://www.w3.org/ns/credentials/v2',
+        'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+      ],
+      type: ['VerifiableCredential', 'OpenBadgeCredential'],
+      name: 'x',
+      credentialSubject: {
+        id: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK',
+        type: ['AchievementSubject'],
+        achievement: {
+          id: 'https://badges.example/a',
+          type: ['Achievement'],
+          name: 'x',
+          description: 'x',
+          criteria: { narrative: 'x' },
+        },
+      },
+    });
+    const queuedBefore = (await store().log.queued(1_000_000)).length;
+    const outcomes = await Promise.all(
+      Array.from({ length: 32 }, () =>
+        issueForTenant(deps, tenant, { credential: credential(), options: { format: 'vc-jwt' } }),
+      ),
+    );
+    const lists = await store().statusLists.list(tenant.id);
+    expect(lists.map((l) => `${l.purpose}-${l.seq}`).sort()).toEqual(['revocation-1', 'suspension-1']);
+    for (const purpose of ['revocation', 'suspension']) {
+      const list = lists.find((l) => l.purpose === purpose)!;
+      const indexes = new Set<number>();
+      for (const o of outcomes) {
+        const [a] = (await store().statusLists.allocationsOf(tenant.id, o.record.id)).filter(
+          (x) => x.listId === list.id,
+        );
+        indexes.add(a!.index);
+      }
+      expect(indexes.size).toBe(32);
+    }
+    expect((await store().log.queued(1_000_000)).length).toBe(queuedBefore + 32);
+  }, 60_000);
+});
