@@ -1,8 +1,8 @@
 import type { LogLeafRecord, LogRepository } from '@tessera/app';
 import { TesseraError } from '@tessera/core';
-import { sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Exec } from './repositories.js';
-import type { StoreDialect } from './schema.js';
+import type { Database, StoreDialect } from './schema.js';
 
 const HASH = 32;
 
@@ -19,6 +19,24 @@ const joinPeaks = (peaks: readonly Uint8Array[]): Uint8Array => {
   return out;
 };
 const bytes = (b: Uint8Array) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
+const BLOCK = 64;
+
+async function insertRows<T>(
+  db: Kysely<Database>,
+  table: 'log_leaves' | 'log_nodes',
+  columns: string,
+  rows: readonly T[],
+  row: (r: T) => RawBuilder<unknown>,
+): Promise<void> {
+  let at = 0;
+  for (; at + BLOCK <= rows.length; at += BLOCK)
+    await sql`insert into ${sql.table(table)} (${sql.raw(columns)}) values ${sql.join(rows.slice(at, at + BLOCK).map(row))}`.execute(
+      db,
+    );
+  for (; at < rows.length; at++)
+    await sql`insert into ${sql.table(table)} (${sql.raw(columns)}) values ${row(rows[at]!)}`.execute(db);
+}
 
 /**
  * The transparency log's storage: leaves with their hashes, every complete subtree's hash
@@ -72,19 +90,22 @@ export function createLogRepository(run: Exec, read: Exec, dialect: StoreDialect
     append: (leaves, nodes, next) =>
       run('append to the log', undefined, async (db) => {
         if (leaves.length === 0) return;
-        // Chunked multi-row inserts: one statement per few hundred rows, not one per row.
-        for (let at = 0; at < leaves.length; at += 300) {
-          await db
-            .insertInto('log_leaves')
-            .values(leaves.slice(at, at + 300).map((l) => ({ idx: l.index, leaf: l.leaf, hash: l.hash })))
-            .execute();
-        }
-        for (let at = 0; at < nodes.length; at += 300) {
-          await db
-            .insertInto('log_nodes')
-            .values(nodes.slice(at, at + 300).map((n) => ({ level: n.level, idx: n.index, hash: n.hash })))
-            .execute();
-        }
+        // Blocks of exactly BLOCK rows, then single rows: a handful of distinct statements that
+        // stay prepared, where chunks of any size would be parsed and planned anew each time.
+        await insertRows(
+          db,
+          'log_leaves',
+          'idx, leaf, hash',
+          leaves,
+          (l) => sql`(${l.index}, ${l.leaf}, ${l.hash})`,
+        );
+        await insertRows(
+          db,
+          'log_nodes',
+          'level, idx, hash',
+          nodes,
+          (n) => sql`(${n.level}, ${n.index}, ${n.hash})`,
+        );
         const moved = await db
           .updateTable('log_state')
           .set({ size: next.size, peaks: joinPeaks(next.peaks) })
