@@ -29,15 +29,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-// biome-ignore lint/suspicious/noExplicitAny: credentials are inspected loosely in tests
-async function issue(format = 'eddsa-jcs-2022'): Promise<any> {
-  const r = await h.json('POST', '/credentials/issue', {
-    key: lab.key,
-    body: { credential: sampleCredential(), options: { format } },
-  });
-  expect(r.status).toBe(201);
-  return r.body.verifiableCredential;
-}
+const issue = (format = 'eddsa-jcs-2022') => h.issue(lab.key, format);
 
 async function checkpoint() {
   const r = await h.call('GET', '/log/checkpoint');

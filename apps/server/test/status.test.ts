@@ -1,6 +1,6 @@
 import { decodeStatusList, readBit } from '@tessera/credentials';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness, PUBLIC_URL, sampleCredential } from './support/harness.js';
+import { createHarness, type Harness, PUBLIC_URL } from './support/harness.js';
 
 let h: Harness;
 let lab: Awaited<ReturnType<Harness['tenant']>>;
@@ -13,15 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-// biome-ignore lint/suspicious/noExplicitAny: credentials are inspected loosely in tests
-async function issue(format = 'eddsa-jcs-2022'): Promise<any> {
-  const r = await h.json('POST', '/credentials/issue', {
-    key: lab.key,
-    body: { credential: sampleCredential(), options: { format } },
-  });
-  expect(r.status).toBe(201);
-  return r.body.verifiableCredential;
-}
+const issue = (format = 'eddsa-jcs-2022') => h.issue(lab.key, format);
 
 const setStatus = (credentialId: string, status: string, key = lab.key, reason?: string) =>
   h.json('POST', '/credentials/status', {

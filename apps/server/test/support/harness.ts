@@ -33,6 +33,9 @@ export interface Harness {
   ): Promise<{ status: number; body: any; res: Response }>;
   /** Creates a tenant through the API; returns its id, slug and all-scopes API key. */
   tenant(slug: string): Promise<{ id: string; slug: string; did: string; key: string }>;
+  /** Issues a sample credential with this key (expects 201); returns the secured credential. */
+  // biome-ignore lint/suspicious/noExplicitAny: credentials are inspected loosely in tests
+  issue(key: string, format?: string): Promise<any>;
   /** An API key of the tenant with exactly these scopes. */
   keyWith(adminKey: string, scopes: string[]): Promise<string>;
   close(): Promise<void>;
@@ -98,6 +101,14 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       });
       if (r.status !== 201) throw new Error(`tenant ${slug}: ${JSON.stringify(r.body)}`);
       return { id: r.body.tenant.id, slug, did: r.body.tenant.did, key: r.body.apiKey.token };
+    },
+    async issue(key, format = 'eddsa-jcs-2022') {
+      const r = await json('POST', '/credentials/issue', {
+        key,
+        body: { credential: sampleCredential(), options: { format } },
+      });
+      if (r.status !== 201) throw new Error(`issue: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body.verifiableCredential;
     },
     async keyWith(adminKey, scopes) {
       const r = await json('POST', '/api-keys', {
