@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -122,6 +122,37 @@ describe('tessera revoke|suspend|reinstate --server', () => {
     const again = await cli('revoke', vc.id.replace('urn:uuid:', ''), '--server', server.url);
     expect(again.code).toBe(0);
     expect(again.stdout).toBe(`revoked ${vc.id} (already revoked)\n`);
+  });
+
+  it('tessera verify checks status and the receipt: verified with a log check, then STATUS_REVOKED once revoked', async () => {
+    const vc = await issueOn(server, apiKey, achievementId);
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-verify-'));
+    const vcFile = join(dir, 'badge.json');
+    const receiptFile = join(dir, 'receipt.json');
+    writeFileSync(vcFile, JSON.stringify(vc));
+    const receipt = await fetch(`${server.url}/credentials/${vc.id.replace('urn:uuid:', '')}/receipt`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    writeFileSync(receiptFile, await receipt.text());
+    const logKey = (await (await fetch(`${server.url}/log/key`)).text()).trim();
+    process.env.TESSERA_DEV = '1';
+    try {
+      const ok = await cli('verify', vcFile, '--receipt', receiptFile, '--log-key', logKey, '--json');
+      expect(ok.code, ok.stderr).toBe(0);
+      const report = JSON.parse(ok.stdout);
+      expect(report.checks.find((c: { check: string }) => c.check === 'status')).toMatchObject({ ok: true });
+      expect(report.checks.find((c: { check: string }) => c.check === 'log')).toMatchObject({ ok: true });
+      expect((await cli('verify', vcFile, '--receipt', receiptFile)).code).toBe(2);
+      expect((await cli('revoke', vc.id, '--server', server.url)).code).toBe(0);
+      const revoked = await cli('verify', vcFile);
+      expect(revoked.code).toBe(1);
+      expect(revoked.stdout).toMatch(/STATUS_REVOKED|revoked/);
+      // Offline, neither the tenant's did:web document nor its status list can be read.
+      const offline = await cli('verify', vcFile, '--offline', '--json');
+      expect(offline.code).toBe(1);
+    } finally {
+      delete process.env.TESSERA_DEV;
+    }
   });
 
   it('revocation is final: reinstating a revoked credential exits 1 with STATUS_FINAL in one line', async () => {
