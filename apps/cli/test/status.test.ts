@@ -143,6 +143,9 @@ describe('tessera revoke|suspend|reinstate --server', () => {
       expect(report.checks.find((c: { check: string }) => c.check === 'status')).toMatchObject({ ok: true });
       expect(report.checks.find((c: { check: string }) => c.check === 'log')).toMatchObject({ ok: true });
       expect((await cli('verify', vcFile, '--receipt', receiptFile)).code).toBe(2);
+      const badKey = await cli('verify', vcFile, '--receipt', receiptFile, '--log-key', 'not-a-key');
+      expect(badKey.code).toBe(2);
+      expect(badKey.stderr).toMatch(/^tessera: USAGE_INVALID: --log-key: /);
       expect((await cli('revoke', vc.id, '--server', server.url)).code).toBe(0);
       const revoked = await cli('verify', vcFile);
       expect(revoked.code).toBe(1);

@@ -1,5 +1,5 @@
-import { base64Encode, base64urlEncode, TesseraError } from '@tessera/core';
-import type { Receipt, ReceiptEntry } from '@tessera/credentials';
+import { base64Encode, TesseraError } from '@tessera/core';
+import { encodeSalt, type Receipt, type ReceiptEntry } from '@tessera/credentials';
 import { consistencyProof, inclusionProof } from '@tessera/tlog';
 import type { AppDeps } from './deps.js';
 import { sequenceLog } from './log-append.js';
@@ -105,7 +105,7 @@ export async function credentialReceipt(
     type: 'TesseraLogReceipt',
     version: 1,
     credentialId: `urn:uuid:${credentialId}`,
-    salt: base64urlEncode(issuance.salt),
+    salt: encodeSalt(issuance.salt),
     checkpoint: checkpoint.note,
     issuance: await entry(issuanceIndex),
     keyEvents: await Promise.all(keyIndexes.sort((a, b) => a - b).map(entry)),

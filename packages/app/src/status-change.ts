@@ -1,5 +1,5 @@
 import { TesseraError } from '@tessera/core';
-import { logTime, type StatusEvent } from '@tessera/credentials';
+import { logTime, readBit, type StatusEvent } from '@tessera/credentials';
 import { type AppDeps, timestamp } from './deps.js';
 import { appendToLog } from './log-append.js';
 import type { CredentialStatus, StatusPurpose, TenantRecord } from './ports.js';
@@ -19,7 +19,6 @@ const BITS: Record<CredentialStatus, Partial<Record<StatusPurpose, boolean>>> = 
   active: { suspension: false },
 };
 
-const getBit = (bits: Uint8Array, i: number) => ((bits[i >> 3]! >> (7 - (i & 7))) & 1) === 1;
 function withBit(bits: Uint8Array, i: number, on: boolean): Uint8Array {
   const next = new Uint8Array(bits);
   if (on) next[i >> 3]! |= 1 << (7 - (i & 7));
@@ -55,7 +54,7 @@ export async function changeStatus(
         const list = await tx.statusLists.byId(tenant.id, allocation.listId);
         if (!list) throw new TesseraError('INTERNAL', `status list ${allocation.listId} is missing`);
         const want = BITS[status][list.purpose];
-        if (want === undefined || getBit(list.bits, allocation.index) === want) continue;
+        if (want === undefined || readBit(list.bits, allocation.index) === want) continue;
         const bits = withBit(list.bits, allocation.index, want);
         const document = await signStatusList(deps, tx, tenant, list, bits, at);
         const swapped = await tx.statusLists.update(tenant.id, list.id, list.version, {

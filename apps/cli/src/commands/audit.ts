@@ -1,6 +1,5 @@
 import { bytesEqual, type ErrorCode, isRecord, TesseraError } from '@tessera/core';
 import {
-  createGuardedFetcher,
   createKeyResolver,
   createVerifier,
   decodeLogEvent,
@@ -33,6 +32,7 @@ import {
   strictBase64,
 } from '../audit-state.js';
 import { checkContextPins, crypto } from '../deps.js';
+import { cliFetcher } from '../fetchers.js';
 import { bodyText, isLoopbackHost, parseServerUrl, readProblem, request, Unreachable } from '../http.js';
 
 /**
@@ -236,18 +236,14 @@ async function advance(ctx: Context, known: Knowledge, cp: Checkpoint): Promise<
 }
 
 /**
- * The fetcher list credentials' issuers are resolved with. For a server on loopback over plain
- * http (development, tests) its own did:web documents, which did:web says are at https://, are
- * fetched over http from the same host; nothing else is.
+ * The fetcher list credentials' issuers are resolved with: a server on loopback over plain http
+ * (development, tests) is reached in the CLI's development mode (its did:web documents, which
+ * did:web says are at https://, over http); anything else only over https.
  */
-function resolverFetcher(server: string): Fetcher {
+const resolverFetcher = (server: string): Fetcher => {
   const url = new URL(server);
-  if (url.protocol !== 'http:' || !isLoopbackHost(url.hostname)) return createGuardedFetcher();
-  const guarded = createGuardedFetcher({ allowLoopbackHttp: true });
-  const own = `https://${url.host}/`;
-  return (target, init) =>
-    guarded(target.startsWith(own) ? `http://${target.slice('https://'.length)}` : target, init);
-}
+  return cliFetcher({ dev: url.protocol === 'http:' && isLoopbackHost(url.hostname) });
+};
 
 interface ListReport {
   checked: number;

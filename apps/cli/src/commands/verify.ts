@@ -75,12 +75,18 @@ Exit status: 0 verified, 1 does not verify, 2 unusable input or usage.`,
       ...(args.values.offline ? {} : { fetcher }),
     });
     await checkContextPins();
-    const verifier = createVerifier({
-      crypto,
-      resolver,
-      status: { fetcher },
-      ...(logKey ? { log: { keys: [logKey] } } : {}),
-    });
+    let verifier: ReturnType<typeof createVerifier>;
+    try {
+      verifier = createVerifier({
+        crypto,
+        resolver,
+        status: { fetcher },
+        ...(logKey ? { log: { keys: [logKey] } } : {}),
+      });
+    } catch (e) {
+      // The only option createVerifier parses is the log key: a bad one is bad usage.
+      throw new TesseraError('USAGE_INVALID', `--log-key: ${e instanceof Error ? e.message : String(e)}`);
+    }
     const receipt = receiptPath === undefined ? undefined : readJsonFile(receiptPath, 'receipt');
     const input = readText(path);
     const report: VerificationReport | PresentationReport =

@@ -1,5 +1,4 @@
 import {
-  base64urlDecode,
   base64urlEncode,
   type CryptoProvider,
   canonicalize,
@@ -166,12 +165,8 @@ export async function issuanceCommitment(
   return base64urlEncode(await crypto.sha256(concatBytes(salt, digest)));
 }
 
+/** The salt as receipts carry it: base64url without padding. */
 export const encodeSalt = base64urlEncode;
-export const decodeSalt = (text: string): Uint8Array => {
-  const salt = base64urlDecode(text);
-  if (salt.length !== 32) throw new TesseraError('INPUT_INVALID', 'the commitment salt must be 32 bytes');
-  return salt;
-};
 
 /** Log time: RFC 3339 UTC with milliseconds, the one form leaves accept. */
 export const logTime = (at: Date): string => at.toISOString();
