@@ -75,11 +75,15 @@ export async function issueForTenant(
       );
   }
 
-  const requestHash = toHex(
-    await deps.crypto.sha256(
-      utf8Encode(canonicalize({ credential: request.credential, options: request.options ?? {} })),
-    ),
-  );
+  // Only a request that may be retried needs its fingerprint (a canonical hash of the body).
+  const requestHash =
+    idempotencyKey === undefined
+      ? ''
+      : toHex(
+          await deps.crypto.sha256(
+            utf8Encode(canonicalize({ credential: request.credential, options: request.options ?? {} })),
+          ),
+        );
   if (idempotencyKey !== undefined) {
     const replay = await replayOf(deps.store, tenant, idempotencyKey, requestHash);
     if (replay) return replay;

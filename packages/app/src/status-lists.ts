@@ -16,7 +16,7 @@ import type {
   TenantRecord,
 } from './ports.js';
 import { signingKey } from './signing-key.js';
-import { permuteIndex } from './status-index.js';
+import { type IndexPermutation, indexPermutation } from './status-index.js';
 
 /** Entries per list: the spec's minimum, 16 KB raw, so a list cannot single anyone out. */
 export const STATUS_LIST_SIZE = 131_072;
@@ -104,6 +104,21 @@ const cacheOf = (deps: AppDeps) => {
   return cache;
 };
 
+// Each list's index permutation, with its memoized round tables (8 KB), by list id; bounded,
+// oldest dropped first (a dropped one is rebuilt on its next use). The key is compared too, so
+// two stores (tests open many) can never share a permutation by accident.
+const permutations = new Map<string, { key: Uint8Array; permute: IndexPermutation }>();
+const MAX_PERMUTATIONS = 1024;
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
+function permutationOf(deps: AppDeps, header: StatusListHeader): IndexPermutation {
+  const known = permutations.get(header.id);
+  if (known && sameBytes(known.key, header.indexKey)) return known.permute;
+  if (permutations.size >= MAX_PERMUTATIONS) permutations.delete(permutations.keys().next().value!);
+  const permute = indexPermutation(syncSha256(deps), header.indexKey, header.size);
+  permutations.set(header.id, { key: header.indexKey, permute });
+  return permute;
+}
+
 /** Forgets the cached list headers of a tenant (after a failed allocation). */
 const forgetLists = (deps: AppDeps, tenant: TenantRecord) => {
   for (const purpose of STATUS_PURPOSES) cacheOf(deps).delete(`${tenant.id}/${purpose}`);
@@ -111,7 +126,7 @@ const forgetLists = (deps: AppDeps, tenant: TenantRecord) => {
 
 /**
  * Gives a credential one entry in the tenant's current list of each purpose. Each list hands
- * out `permuteIndex(key, 0)`, `permuteIndex(key, 1)`, …: random-looking, never reused. Both
+ * out p(0), p(1), … of its keyed index permutation: random-looking, never reused. Both
  * counters advance in one statement; a list that passed half full is replaced by the next
  * (so a list's fill says little about a credential's age either). Runs in the issuing
  * transaction, so the entries exist exactly when the credential does.
@@ -167,7 +182,7 @@ export async function allocateStatus(
     const entries: Record<string, unknown>[] = [];
     const allocations = [];
     for (const { header, n } of chosen) {
-      const index = permuteIndex(syncSha256(deps), header.indexKey, n, header.size);
+      const index = permutationOf(deps, header)(n);
       const url = statusListUrl(deps, tenant, header);
       refs.push({ purpose: header.purpose, list: url, index });
       entries.push(buildStatusEntry({ listUrl: url, purpose: header.purpose, index }));

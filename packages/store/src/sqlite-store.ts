@@ -65,6 +65,7 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
     // 64 MiB of page cache (SQLite's default is 2 MiB): the log's leaf-hash index takes random
     // inserts, and at a million leaves it no longer fits the default, so every append read pages.
     raw.pragma(`cache_size = ${-SQLITE_CACHE_KIB}`);
+    raw.pragma('temp_store = MEMORY');
     raw.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   } catch (e) {
     // Whatever stops the file from opening (missing directory, permissions, corruption), the
