@@ -2,8 +2,8 @@ import { canonicalize, isRecord, TesseraError, toHex, utf8Encode } from '@tesser
 import {
   credentialClass,
   isProofFormat,
-  issuanceCommitment,
-  issueCredential,
+  commitmentOfBytes,
+  issueCredentialWithBytes,
   logTime,
   PROOF_FORMATS,
   type ProofFormat,
@@ -13,7 +13,7 @@ import { newId } from './ids.js';
 import { appendToLog } from './log-append.js';
 import type { CredentialRecord, Repositories, TenantRecord } from './ports.js';
 import { signingKey } from './signing-key.js';
-import { allocateStatus } from './status-lists.js';
+import { drawStatus } from './status-lists.js';
 import { issuerProfile } from './tenants.js';
 
 export interface IssueRequest {
@@ -117,21 +117,38 @@ export async function issueForTenant(
     credential.validFrom = `${now.toISOString().slice(0, 19)}Z`;
 
   const subject = isRecord(credential.credentialSubject) ? credential.credentialSubject.id : undefined;
+  // The credential carries its status entries, so they are drawn before signing (from indexes
+  // reserved durably beforehand: if this issuance fails, its indexes are never used).
+  const status = await drawStatus(deps, tenant);
+  credential.credentialStatus = status.entries;
   let issued: { secured: Record<string, unknown> | string; record: CredentialRecord };
   try {
-    // Everything that must agree commits together or not at all: the status entries (drawn
-    // before signing, since the credential carries them), the signature by the key active at
-    // this moment, the credential row, its issuance leaf and the idempotency record.
+    // Everything that must agree commits together or not at all: the signature by the key
+    // active at this moment, the credential row (with its status entries and the salt of its
+    // leaf), its issuance leaf and the idempotency record.
     issued = await deps.store.transaction(
       async (tx) => {
         const keyRecord = await tx.keys.active(tenant.id);
         if (!keyRecord) throw new TesseraError('CONFLICT', 'the tenant has no active signing key');
         const key = await signingKey(deps, tenant, keyRecord);
-        const status = await allocateStatus(deps, tx, tenant, id);
-        credential.credentialStatus = status.entries;
-        const secured = await issueCredential({ crypto: deps.crypto, now: deps.now }, key, credential, {
-          format,
-        });
+        const { secured, bytes } = await issueCredentialWithBytes(
+          { crypto: deps.crypto, now: deps.now },
+          key,
+          credential,
+          { format },
+        );
+        const salt = deps.crypto.randomBytes(32);
+        const [leafHash] = await appendToLog(deps, tx, [
+          {
+            v: 1,
+            type: 'issue',
+            tenant: tenant.did,
+            time: logTime(now),
+            credential: await commitmentOfBytes(deps.crypto, salt, bytes),
+            key: key.id,
+            status: status.refs,
+          },
+        ]);
         const record: CredentialRecord = {
           id,
           tenantId: tenant.id,
@@ -142,21 +159,10 @@ export async function issueForTenant(
           document: typeof secured === 'string' ? secured : JSON.stringify(secured),
           verificationMethod: key.id,
           issuedAt: timestamp(now),
+          statusEntries: status.held,
+          issuance: { leafHash: leafHash!, salt },
         };
         await tx.credentials.insert(record);
-        const salt = deps.crypto.randomBytes(32);
-        const [leafHash] = await appendToLog(deps, tx, [
-          {
-            v: 1,
-            type: 'issue',
-            tenant: tenant.did,
-            time: logTime(now),
-            credential: await issuanceCommitment(deps.crypto, salt, secured),
-            key: key.id,
-            status: status.refs,
-          },
-        ]);
-        await tx.log.recordIssuance({ tenantId: tenant.id, credentialId: id, leafHash: leafHash!, salt });
         if (idempotencyKey !== undefined) {
           await tx.idempotency.insert({
             tenantId: tenant.id,

@@ -73,9 +73,10 @@ export async function credentialReceipt(
   tenant: TenantRecord,
   credentialId: string,
 ): Promise<LogReceipt> {
-  const issuance = await deps.store.log.issuanceOf(tenant.id, credentialId);
-  const credential = issuance && (await deps.store.credentials.byId(tenant.id, credentialId));
-  if (!issuance || !credential) throw new TesseraError('NOT_FOUND', `no credential ${credentialId}`);
+  const credential = await deps.store.credentials.byId(tenant.id, credentialId);
+  const issuance = credential?.issuance;
+  // A credential issued before the log existed has no leaf, hence no receipt.
+  if (!credential || !issuance) throw new TesseraError('NOT_FOUND', `no credential ${credentialId}`);
   const keyHashes = (await deps.store.log.keyEvents(credential.verificationMethod)).map((e) => e.leafHash);
   const indexesOf = (hashes: Uint8Array[]) => Promise.all(hashes.map((h) => deps.store.log.indexOfHash(h)));
   let [leafIndex, ...keyIndexesNow] = await indexesOf([issuance.leafHash, ...keyHashes]);

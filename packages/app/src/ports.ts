@@ -81,6 +81,21 @@ export interface CredentialRecord {
   readonly document: string;
   readonly verificationMethod: string;
   readonly issuedAt: string;
+  /** The status entries it holds, drawn before it was signed (absent before status lists). */
+  readonly statusEntries?: readonly CredentialStatusEntry[];
+  /** Its issuance leaf (found by hash once sequenced) and the salt that opens the leaf's commitment. */
+  readonly issuance?: IssuanceLeaf;
+}
+
+/** One status entry of a credential: a list of its tenant and the index it holds there. */
+export interface CredentialStatusEntry {
+  readonly listId: string;
+  readonly index: number;
+}
+
+export interface IssuanceLeaf {
+  readonly leafHash: Uint8Array;
+  readonly salt: Uint8Array;
 }
 
 /** A remembered issue request: a retry with the same key returns the same credential. */
@@ -168,13 +183,6 @@ export interface StatusListRecord extends StatusListHeader {
   readonly document: string;
 }
 
-export interface StatusAllocation {
-  readonly tenantId: string;
-  readonly listId: string;
-  readonly index: number;
-  readonly credentialId: string;
-}
-
 export interface StatusListRepository {
   insert(list: StatusListRecord): Promise<void>;
   /** The newest list of the purpose (new credentials draw their indexes from it): header only. */
@@ -189,13 +197,10 @@ export interface StatusListRepository {
    */
   lockTenant(tenantId: string): Promise<void>;
   /**
-   * Advances the counters of these lists by one, in one statement, and returns each list's new
-   * `allocated` (the caller uses the value before it): concurrent issuers never get the same.
+   * Advances the list's counter by `count` and returns its new `allocated`: the caller owns
+   * the `count` values before it. Concurrent callers (in any process) never get the same.
    */
-  takeIndexes(tenantId: string, listIds: readonly string[]): Promise<Map<string, number>>;
-  /** Records which entries a credential holds (one statement for all of them). */
-  recordAllocations(allocations: readonly StatusAllocation[]): Promise<void>;
-  allocationsOf(tenantId: string, credentialId: string): Promise<StatusAllocation[]>;
+  takeIndexes(tenantId: string, listId: string, count: number): Promise<number | undefined>;
   /** Replaces bits and document if the stored version is still `expectedVersion`. */
   update(
     tenantId: string,
@@ -217,14 +222,6 @@ export interface CredentialStatusRecord {
 export interface CredentialStatusRepository {
   get(tenantId: string, credentialId: string): Promise<CredentialStatusRecord | undefined>;
   put(record: CredentialStatusRecord): Promise<void>;
-}
-
-/** A credential's issuance leaf (by hash: its index is given when it is sequenced) and the salt that opens its commitment. */
-export interface IssuanceLogRecord {
-  readonly tenantId: string;
-  readonly credentialId: string;
-  readonly leafHash: Uint8Array;
-  readonly salt: Uint8Array;
 }
 
 /** A leaf committed with its write, waiting for the sequencer to give it an index. */
@@ -296,8 +293,6 @@ export interface LogRepository {
   latestCheckpoint(): Promise<CheckpointRecord | undefined>;
   /** Stores a checkpoint only if it is larger than every stored one (compare-and-swap). */
   saveCheckpoint(checkpoint: CheckpointRecord): Promise<boolean>;
-  recordIssuance(record: IssuanceLogRecord): Promise<void>;
-  issuanceOf(tenantId: string, credentialId: string): Promise<IssuanceLogRecord | undefined>;
   recordKeyEvent(record: KeyLogRecord): Promise<void>;
   keyEvents(verificationMethod: string): Promise<KeyLogRecord[]>;
   signingKey(): Promise<LogKeyRecord | undefined>;

@@ -50,7 +50,7 @@ export async function changeStatus(
         throw new TesseraError('STATUS_FINAL', 'the credential is revoked; revocation is final');
       const at = deps.now();
       const events: StatusEvent[] = [];
-      for (const allocation of await tx.statusLists.allocationsOf(tenant.id, credentialId)) {
+      for (const allocation of credential.statusEntries ?? []) {
         const list = await tx.statusLists.byId(tenant.id, allocation.listId);
         if (!list) throw new TesseraError('INTERNAL', `status list ${allocation.listId} is missing`);
         const want = BITS[status][list.purpose];

@@ -9,6 +9,7 @@ import {
 import { type AppDeps, syncSha256, timestamp } from './deps.js';
 import { newId } from './ids.js';
 import type {
+  CredentialStatusEntry,
   Repositories,
   StatusListHeader,
   StatusListRecord,
@@ -79,8 +80,8 @@ async function newList(
     purpose,
     seq,
     size: STATUS_LIST_SIZE,
-    // The new list's first index goes to the credential that opened it.
-    allocated: 1,
+    // The first block of the new list goes to the process that opened it.
+    allocated: STATUS_BLOCK,
     indexKey: deps.crypto.randomBytes(32),
     bits,
     version: 1,
@@ -91,18 +92,37 @@ async function newList(
   return list;
 }
 
-// Committed list headers, per deps object: issuance reads no list row most of the time (the
-// header's id, size and key never change; its counter is advanced in the database).
-const listCache = new WeakMap<AppDeps, Map<string, StatusListHeader>>();
+/** Indexes a process reserves from a list at a time (one durable counter update per block). */
+export const STATUS_BLOCK = 256;
 
-const cacheOf = (deps: AppDeps) => {
-  let cache = listCache.get(deps);
-  if (!cache) {
-    cache = new Map();
-    listCache.set(deps, cache);
+/** Counter values [next, end) of one list, reserved durably by this process. */
+interface Block {
+  readonly header: StatusListHeader;
+  next: number;
+  readonly end: number;
+}
+
+interface TenantPool {
+  readonly blocks: Map<StatusPurpose, Block>;
+  refilling?: Promise<void> | undefined;
+}
+
+// Reserved blocks per deps object (one per server process) and tenant.
+const pools = new WeakMap<AppDeps, Map<string, TenantPool>>();
+
+function poolOf(deps: AppDeps, tenantId: string): TenantPool {
+  let byTenant = pools.get(deps);
+  if (!byTenant) {
+    byTenant = new Map();
+    pools.set(deps, byTenant);
   }
-  return cache;
-};
+  let pool = byTenant.get(tenantId);
+  if (!pool) {
+    pool = { blocks: new Map() };
+    byTenant.set(tenantId, pool);
+  }
+  return pool;
+}
 
 // Each list's index permutation, with its memoized round tables (8 KB), by list id; bounded,
 // oldest dropped first (a dropped one is rebuilt on its next use). The key is compared too, so
@@ -119,79 +139,80 @@ function permutationOf(deps: AppDeps, header: StatusListHeader): IndexPermutatio
   return permute;
 }
 
-/** Forgets the cached list headers of a tenant (after a failed allocation). */
-const forgetLists = (deps: AppDeps, tenant: TenantRecord) => {
-  for (const purpose of STATUS_PURPOSES) cacheOf(deps).delete(`${tenant.id}/${purpose}`);
-};
-
 /**
- * Gives a credential one entry in the tenant's current list of each purpose. Each list hands
- * out p(0), p(1), … of its keyed index permutation: random-looking, never reused. Both
- * counters advance in one statement; a list that passed half full is replaced by the next
- * (so a list's fill says little about a credential's age either). Runs in the issuing
- * transaction, so the entries exist exactly when the credential does.
+ * Reserves a block of counter values for each purpose that ran out, in a transaction of its
+ * own: the current list's counter advances by a block, or, when the list is half full (or there
+ * is none), the next list opens with its first block taken. The blocks are used only once that
+ * transaction is durable, so a crash can lose unused values but never hand one out twice; an
+ * index whose issuance failed is simply never used.
  */
-export async function allocateStatus(
+async function refill(
   deps: AppDeps,
-  tx: Repositories,
   tenant: TenantRecord,
-  credentialId: string,
-): Promise<{ refs: StatusRef[]; entries: Record<string, unknown>[] }> {
-  const cache = cacheOf(deps);
-  try {
-    await tx.statusLists.lockTenant(tenant.id);
-    const lists = new Map<StatusPurpose, StatusListHeader>();
-    for (const purpose of STATUS_PURPOSES) {
-      const key = `${tenant.id}/${purpose}`;
-      let header = cache.get(key);
-      if (!header) {
-        header = await tx.statusLists.current(tenant.id, purpose);
-        if (header) cache.set(key, header);
-      }
-      if (header) lists.set(purpose, header);
-    }
-    const taken = await tx.statusLists.takeIndexes(
-      tenant.id,
-      [...lists.values()].map((l) => l.id),
-    );
-    const chosen: { header: StatusListHeader; n: number }[] = [];
-    for (const purpose of STATUS_PURPOSES) {
-      const header = lists.get(purpose);
-      const next = header && taken.get(header.id);
-      if (header && next !== undefined && next <= FILL_LIMIT) {
-        chosen.push({ header, n: next - 1 });
-        continue;
-      }
-      // No list yet, or this one is half full. Another process may have opened the next one
-      // already (our header was cached): use the newest if it has room, else open the next.
-      // A new list is cached only once a later issuance reads it back, so a rolled-back
-      // transaction leaves no header behind.
-      cache.delete(`${tenant.id}/${purpose}`);
-      const newest = await tx.statusLists.current(tenant.id, purpose);
-      if (newest && newest.id !== header?.id) {
-        const n = (await tx.statusLists.takeIndexes(tenant.id, [newest.id])).get(newest.id);
-        if (n !== undefined && n <= FILL_LIMIT) {
-          chosen.push({ header: newest, n: n - 1 });
+  pool: TenantPool,
+  purposes: readonly StatusPurpose[],
+): Promise<void> {
+  const blocks = await deps.store.transaction(
+    async (tx) => {
+      // One writer per tenant's lists at a time: two processes never open the same list.
+      await tx.statusLists.lockTenant(tenant.id);
+      const fresh: [StatusPurpose, Block][] = [];
+      for (const purpose of purposes) {
+        const header = await tx.statusLists.current(tenant.id, purpose);
+        if (header && header.allocated < FILL_LIMIT) {
+          const count = Math.min(STATUS_BLOCK, FILL_LIMIT - header.allocated);
+          const after = await tx.statusLists.takeIndexes(tenant.id, header.id, count);
+          if (after === undefined) throw new TesseraError('INTERNAL', `status list ${header.id} vanished`);
+          fresh.push([purpose, { header, next: after - count, end: after }]);
           continue;
         }
+        const list = await newList(deps, tx, tenant, purpose, (header?.seq ?? 0) + 1);
+        fresh.push([purpose, { header: list, next: 0, end: list.allocated }]);
       }
-      const seq = Math.max(header?.seq ?? 0, newest?.seq ?? 0) + 1;
-      chosen.push({ header: await newList(deps, tx, tenant, purpose, seq), n: 0 });
-    }
-    const refs: StatusRef[] = [];
-    const entries: Record<string, unknown>[] = [];
-    const allocations = [];
-    for (const { header, n } of chosen) {
-      const index = permutationOf(deps, header)(n);
-      const url = statusListUrl(deps, tenant, header);
-      refs.push({ purpose: header.purpose, list: url, index });
-      entries.push(buildStatusEntry({ listUrl: url, purpose: header.purpose, index }));
-      allocations.push({ tenantId: tenant.id, listId: header.id, index, credentialId });
-    }
-    await tx.statusLists.recordAllocations(allocations);
-    return { refs, entries };
-  } catch (e) {
-    forgetLists(deps, tenant);
-    throw e;
+      return fresh;
+    },
+    { tenantId: tenant.id },
+  );
+  for (const [purpose, block] of blocks) pool.blocks.set(purpose, block);
+}
+
+/**
+ * Draws a credential's entries, one in the tenant's current list of each purpose. Each list
+ * hands out p(0), p(1), … of its keyed index permutation: random-looking, never reused. The
+ * counter values come from blocks this process reserved durably beforehand (`refill`), so an
+ * issuance writes no list row: it only carries the entries in its own credential row. A list
+ * hands out half its indexes, then the next opens, so a list's fill says little about a
+ * credential's age either.
+ */
+export async function drawStatus(
+  deps: AppDeps,
+  tenant: TenantRecord,
+): Promise<{ refs: StatusRef[]; entries: Record<string, unknown>[]; held: CredentialStatusEntry[] }> {
+  const pool = poolOf(deps, tenant.id);
+  for (;;) {
+    const empty = STATUS_PURPOSES.filter((p) => {
+      const block = pool.blocks.get(p);
+      return block === undefined || block.next >= block.end;
+    });
+    if (empty.length === 0) break;
+    // Concurrent issuers share one refill; each then checks again (another may have drained it).
+    pool.refilling ??= refill(deps, tenant, pool, empty).finally(() => {
+      pool.refilling = undefined;
+    });
+    await pool.refilling;
   }
+  // From here to the return nothing awaits: the values taken are this caller's alone.
+  const refs: StatusRef[] = [];
+  const entries: Record<string, unknown>[] = [];
+  const held: CredentialStatusEntry[] = [];
+  for (const purpose of STATUS_PURPOSES) {
+    const block = pool.blocks.get(purpose)!;
+    const { header } = block;
+    const index = permutationOf(deps, header)(block.next++);
+    const url = statusListUrl(deps, tenant, header);
+    refs.push({ purpose, list: url, index });
+    entries.push(buildStatusEntry({ listUrl: url, purpose, index }));
+    held.push({ listId: header.id, index });
+  }
+  return { refs, entries, held };
 }

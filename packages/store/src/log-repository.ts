@@ -192,28 +192,6 @@ export function createLogRepository(run: Exec, read: Exec, dialect: StoreDialect
           where not exists (select 1 from log_checkpoints where size >= ${cp.size})`.execute(db);
         return (r.numAffectedRows ?? 0n) > 0n;
       }),
-    recordIssuance: (r) =>
-      run('record issuance', r.tenantId, async (db) => {
-        await sql`insert into issuance_log (credential_id, tenant_id, leaf_hash, salt)
-          values (${r.credentialId}, ${r.tenantId}, ${r.leafHash}, ${r.salt})`.execute(db);
-      }),
-    issuanceOf: (tenantId, credentialId) =>
-      read('read issuance', tenantId, async (db) => {
-        const row = await db
-          .selectFrom('issuance_log')
-          .selectAll()
-          .where('tenant_id', '=', tenantId)
-          .where('credential_id', '=', credentialId)
-          .executeTakeFirst();
-        return (
-          row && {
-            tenantId: row.tenant_id,
-            credentialId: row.credential_id,
-            leafHash: bytes(row.leaf_hash),
-            salt: bytes(row.salt),
-          }
-        );
-      }),
     recordKeyEvent: (r) =>
       run('record key event', undefined, async (db) => {
         await db

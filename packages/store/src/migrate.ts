@@ -3,6 +3,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import { toStoreError } from './errors.js';
 import { initialMigration } from './migrations/0001-initial.js';
 import { statusAndLogMigration } from './migrations/0002-status-and-log.js';
+import { issuanceInCredentialRowMigration } from './migrations/0003-issuance-in-credential-row.js';
 import type { StoreDialect } from './schema.js';
 
 /** The PostgreSQL role application queries run as (NOLOGIN, not the owner, subject to RLS). */
@@ -28,6 +29,7 @@ export function createMigrationProvider(
   const migrations: Record<string, Migration> = {
     '0001-initial': initialMigration(dialect, appRole),
     '0002-status-and-log': statusAndLogMigration(dialect, appRole),
+    '0003-issuance-in-credential-row': issuanceInCredentialRowMigration(dialect),
   };
   return { getMigrations: async () => migrations };
 }

@@ -217,7 +217,13 @@ export function createRepositories(runner: Runner): Repositories {
     credentials: {
       insert: (c) =>
         run('insert credential', c.tenantId, async (db) => {
-          await db.insertInto('credentials').values(rows.credentialToRow(c)).execute();
+          // Hot path (every issuance): a plain SQL template skips the query builder's work.
+          const r = rows.credentialToRow(c);
+          await sql`insert into credentials (id, tenant_id, achievement_id, achievement_version,
+              subject_id, format, document, verification_method, issued_at, status_entries, leaf_hash, salt)
+            values (${r.id}, ${r.tenant_id}, ${r.achievement_id}, ${r.achievement_version}, ${r.subject_id},
+              ${r.format}, ${r.document}, ${r.verification_method}, ${r.issued_at}, ${r.status_entries},
+              ${r.leaf_hash}, ${r.salt})`.execute(db);
         }),
       byId: (tenantId, id) =>
         read('read credential', tenantId, async (db) => {

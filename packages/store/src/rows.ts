@@ -123,7 +123,15 @@ export const credentialToRow = (c: CredentialRecord): CredentialsTable => ({
   document: c.document,
   verification_method: c.verificationMethod,
   issued_at: c.issuedAt,
+  status_entries:
+    c.statusEntries === undefined
+      ? null
+      : JSON.stringify(c.statusEntries.map((e) => ({ list: e.listId, index: e.index }))),
+  leaf_hash: c.issuance?.leafHash ?? null,
+  salt: c.issuance?.salt ?? null,
 });
+
+const bytes = (b: Uint8Array) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
 export const credentialFromRow = (r: CredentialsTable): CredentialRecord => ({
   id: r.id,
@@ -135,6 +143,17 @@ export const credentialFromRow = (r: CredentialsTable): CredentialRecord => ({
   document: r.document,
   verificationMethod: r.verification_method,
   issuedAt: r.issued_at,
+  ...(r.status_entries === null
+    ? {}
+    : {
+        statusEntries: (JSON.parse(r.status_entries) as { list: string; index: number }[]).map((e) => ({
+          listId: e.list,
+          index: e.index,
+        })),
+      }),
+  ...(r.leaf_hash === null || r.salt === null
+    ? {}
+    : { issuance: { leafHash: bytes(r.leaf_hash), salt: bytes(r.salt) } }),
 });
 
 export const idempotencyToRow = (i: IdempotencyRecord): IdempotencyTable => ({

@@ -60,6 +60,11 @@ export interface CredentialsTable {
   document: string;
   verification_method: string;
   issued_at: string;
+  /** JSON `[{"list": <status list id>, "index": n}, …]`; NULL before status lists existed. */
+  status_entries: string | null;
+  /** The issuance leaf's hash and the salt opening its commitment; NULL before the log. */
+  leaf_hash: Uint8Array | null;
+  salt: Uint8Array | null;
 }
 
 export interface IdempotencyTable {
@@ -89,26 +94,12 @@ export interface StatusListBodiesTable {
   document: string;
 }
 
-export interface StatusAllocationsTable {
-  list_id: string;
-  idx: number;
-  tenant_id: string;
-  credential_id: string;
-}
-
 export interface CredentialStatusTable {
   credential_id: string;
   tenant_id: string;
   status: string;
   reason: string | null;
   updated_at: string;
-}
-
-export interface IssuanceLogTable {
-  credential_id: string;
-  tenant_id: string;
-  leaf_hash: Uint8Array;
-  salt: Uint8Array;
 }
 
 export interface LogQueueTable {
@@ -165,9 +156,7 @@ export interface Database {
   idempotency: IdempotencyTable;
   status_lists: StatusListsTable;
   status_list_bodies: StatusListBodiesTable;
-  status_allocations: StatusAllocationsTable;
   credential_status: CredentialStatusTable;
-  issuance_log: IssuanceLogTable;
   log_leaves: LogLeavesTable;
   log_queue: LogQueueTable;
   log_nodes: LogNodesTable;
@@ -186,9 +175,7 @@ export const TENANT_SCOPED_TABLES = [
   'idempotency',
   'status_lists',
   'status_list_bodies',
-  'status_allocations',
   'credential_status',
-  'issuance_log',
 ] as const;
 
 export type StoreDialect = 'sqlite' | 'postgres';

@@ -1,6 +1,5 @@
 import type {
   CredentialStatusRepository,
-  StatusAllocation,
   StatusListHeader,
   StatusListRecord,
   StatusListRepository,
@@ -37,18 +36,6 @@ const listFromRow = (r: StatusListsTable & { bits: Uint8Array; document: string 
   ...headerFromRow(r),
   bits: new Uint8Array(r.bits),
   document: r.document,
-});
-
-const allocationFromRow = (r: {
-  list_id: string;
-  idx: number;
-  tenant_id: string;
-  credential_id: string;
-}): StatusAllocation => ({
-  tenantId: r.tenant_id,
-  listId: r.list_id,
-  index: Number(r.idx),
-  credentialId: r.credential_id,
 });
 
 /** Status lists and credential status: tenant-scoped (row-level security on PostgreSQL). */
@@ -124,34 +111,13 @@ export function createStatusRepositories(
           // Two keys: a namespace for Tessera's status locks, and the tenant.
           await sql`select pg_advisory_xact_lock(${STATUS_LOCK_SPACE}, hashtext(${tenantId}))`.execute(db);
         }),
-      takeIndexes: (tenantId, listIds) =>
+      takeIndexes: (tenantId, listId, count) =>
         run('take status indexes', tenantId, async (db) => {
-          if (listIds.length === 0) return new Map();
-          // Hot path (every issuance): a plain SQL template skips the query builder's work.
-          const { rows } = await sql<{ id: string; allocated: number }>`update status_lists
-            set allocated = allocated + 1
-            where tenant_id = ${tenantId} and id in (${sql.join(listIds)})
-            returning id, allocated`.execute(db);
-          return new Map(rows.map((r) => [r.id, Number(r.allocated)]));
-        }),
-      recordAllocations: (allocations) =>
-        run('record status allocations', allocations[0]?.tenantId, async (db) => {
-          if (allocations.length === 0) return;
-          const values = allocations.map(
-            (a) => sql`(${a.credentialId}, ${a.listId}, ${a.index}, ${a.tenantId})`,
-          );
-          await sql`insert into status_allocations (credential_id, list_id, idx, tenant_id)
-            values ${sql.join(values)}`.execute(db);
-        }),
-      allocationsOf: (tenantId, credentialId) =>
-        read('read status allocations', tenantId, async (db) => {
-          const all = await db
-            .selectFrom('status_allocations')
-            .selectAll()
-            .where('tenant_id', '=', tenantId)
-            .where('credential_id', '=', credentialId)
-            .execute();
-          return all.map(allocationFromRow);
+          const { rows } = await sql<{ allocated: number }>`update status_lists
+            set allocated = allocated + ${count}
+            where tenant_id = ${tenantId} and id = ${listId}
+            returning allocated`.execute(db);
+          return rows[0] === undefined ? undefined : Number(rows[0].allocated);
         }),
       update: (tenantId, id, expectedVersion, next) =>
         run('update status list', tenantId, async (db) => {

@@ -98,26 +98,19 @@ describeContract('LogRepository', ({ store, target }) => {
     expect((await store().log.state()).size).toBe(head.size);
   });
 
-  it('records issuance receipts and key events by leaf hash, tenant-scoped', async () => {
+  it("keeps a credential's status entries and issuance leaf in its row, and key events by leaf hash", async () => {
     const t = await seedTenant(store());
     const other = await seedTenant(store());
-    const c = aCredential(t.id);
-    await store().credentials.insert(c);
     const leafHash = new Uint8Array(randomBytes(32));
     const salt = new Uint8Array(randomBytes(32));
-    await store().transaction(
-      (tx) => tx.log.recordIssuance({ tenantId: t.id, credentialId: c.id, leafHash, salt }),
-      {
-        tenantId: t.id,
-      },
-    );
-    expect(await store().log.issuanceOf(t.id, c.id)).toStrictEqual({
-      tenantId: t.id,
-      credentialId: c.id,
-      leafHash,
-      salt,
-    });
-    expect(await store().log.issuanceOf(other.id, c.id)).toBeUndefined();
+    const statusEntries = [
+      { listId: randomUUID(), index: 4242 },
+      { listId: randomUUID(), index: 7 },
+    ];
+    const c = aCredential(t.id, { statusEntries, issuance: { leafHash, salt } });
+    await store().transaction((tx) => tx.credentials.insert(c), { tenantId: t.id });
+    expect(await store().credentials.byId(t.id, c.id)).toStrictEqual(c);
+    expect(await store().credentials.byId(other.id, c.id)).toBeUndefined();
     const vm = `${t.did}#key-1`;
     await store().log.recordKeyEvent({ verificationMethod: vm, event: 'added', leafHash });
     expect(await store().log.keyEvents(vm)).toStrictEqual([
@@ -171,20 +164,20 @@ describeContract('StatusListRepository', ({ store }) => {
     void document;
   });
 
-  it('advances counters atomically, one statement for several lists, never backwards', async () => {
+  it('hands out disjoint blocks of a counter to concurrent takers, for its tenant only', async () => {
     const t = await seedTenant(store());
+    const other = await seedTenant(store());
     const a = aList(t.id, 1);
-    const b = { ...aList(t.id, 1), purpose: 'suspension' as const };
     await store().statusLists.insert(a);
-    await store().statusLists.insert(b);
     const takes = await Promise.all(
       Array.from({ length: 10 }, () =>
-        store().transaction((tx) => tx.statusLists.takeIndexes(t.id, [a.id, b.id]), { tenantId: t.id }),
+        store().transaction((tx) => tx.statusLists.takeIndexes(t.id, a.id, 256), { tenantId: t.id }),
       ),
     );
-    const got = takes.map((m) => m.get(a.id)).sort((x, y) => x! - y!);
-    expect(got).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(takes.every((m) => m.has(b.id))).toBe(true);
+    expect(takes.sort((x, y) => x! - y!)).toEqual(Array.from({ length: 10 }, (_, i) => 256 * (i + 1)));
+    expect(await store().statusLists.takeIndexes(other.id, a.id, 1)).toBeUndefined();
+    expect(await store().statusLists.takeIndexes(t.id, randomUUID(), 1)).toBeUndefined();
+    expect((await store().statusLists.current(t.id, 'revocation'))?.allocated).toBe(2560);
   });
 
   it("changes a list only from the version it was read at, and never another tenant's", async () => {
@@ -202,21 +195,6 @@ describeContract('StatusListRepository', ({ store }) => {
     expect(await store().statusLists.update(t.id, l.id, 1, next)).toBe(true);
     expect(await store().statusLists.update(t.id, l.id, 1, { ...next, version: 3 })).toBe(false);
     expect((await store().statusLists.byId(t.id, l.id))?.document).toBe('{"v":2}');
-  });
-
-  it('records which entries a credential holds, for its tenant only', async () => {
-    const t = await seedTenant(store());
-    const other = await seedTenant(store());
-    const l = aList(t.id);
-    await store().statusLists.insert(l);
-    const credentialId = randomUUID();
-    await store().statusLists.recordAllocations([
-      { tenantId: t.id, listId: l.id, index: 4242, credentialId },
-    ]);
-    expect(await store().statusLists.allocationsOf(t.id, credentialId)).toStrictEqual([
-      { tenantId: t.id, listId: l.id, index: 4242, credentialId },
-    ]);
-    expect(await store().statusLists.allocationsOf(other.id, credentialId)).toEqual([]);
   });
 });
 
@@ -267,9 +245,8 @@ describeContract('issuance on the store (status entries and log leaves under con
       const list = lists.find((l) => l.purpose === purpose)!;
       const indexes = new Set<number>();
       for (const o of outcomes) {
-        const [a] = (await store().statusLists.allocationsOf(tenant.id, o.record.id)).filter(
-          (x) => x.listId === list.id,
-        );
+        const stored = await store().credentials.byId(tenant.id, o.record.id);
+        const [a] = (stored?.statusEntries ?? []).filter((x) => x.listId === list.id);
         indexes.add(a!.index);
       }
       expect(indexes.size).toBe(32);

@@ -160,8 +160,17 @@ export async function issuanceCommitment(
   salt: Uint8Array,
   secured: Record<string, unknown> | string,
 ): Promise<string> {
+  return commitmentOfBytes(crypto, salt, credentialBytes(secured));
+}
+
+/** `issuanceCommitment` from the credential bytes already at hand (`issueCredentialWithBytes`). */
+export async function commitmentOfBytes(
+  crypto: CryptoProvider,
+  salt: Uint8Array,
+  bytes: Uint8Array,
+): Promise<string> {
   if (salt.length !== 32) throw new TesseraError('INPUT_INVALID', 'the commitment salt must be 32 bytes');
-  const digest = await crypto.sha256(credentialBytes(secured));
+  const digest = await crypto.sha256(bytes);
   return base64urlEncode(await crypto.sha256(concatBytes(salt, digest)));
 }
 
