@@ -15,9 +15,11 @@ import { join } from 'node:path';
 import {
   appendToLog,
   changeStatus,
+  checkIssueRequest,
   createTenant,
   inclusionProofFor,
   issueForTenant,
+  prepareCredential,
   STATUS_LIST_SIZE,
   sequenceLog,
   signingKey,
@@ -269,27 +271,24 @@ function sampleCredential() {
   };
 }
 async function bare() {
-  // The issuance path as it was before status and log: sign with the active key, insert the row.
+  // The service's issuance without status entries or log leaf: the same request checks and
+  // preparation (issuer, id, dates), then sign with the active key and insert the row.
+  const request = { credential: sampleCredential(), options: { format: 'eddsa-jcs-2022' } };
+  const { format, input } = checkIssueRequest(request);
+  const prepared = await prepareCredential(deps, tenant, input, request.options);
   await store.transaction(
     async (tx) => {
       const keyRecord = await tx.keys.active(tenant.id);
       const key = await signingKey(deps, tenant, keyRecord);
-      const id = globalThis.crypto.randomUUID();
-      const c = {
-        ...sampleCredential(),
-        id: `urn:uuid:${id}`,
-        issuer: { id: tenant.did, type: ['Profile'], name: tenant.name },
-        validFrom: `${new Date().toISOString().slice(0, 19)}Z`,
-      };
-      const secured = await issueCredential({ crypto }, key, c, { format: 'eddsa-jcs-2022' });
+      const secured = await issueCredential({ crypto, now: deps.now }, key, prepared.credential, { format });
       await tx.credentials.insert({
-        id,
+        id: prepared.id,
         tenantId: tenant.id,
-        subjectId: 'did:key:x',
-        format: 'eddsa-jcs-2022',
+        subjectId: prepared.subjectId,
+        format,
         document: JSON.stringify(secured),
         verificationMethod: key.id,
-        issuedAt: new Date().toISOString(),
+        issuedAt: prepared.now.toISOString(),
       });
     },
     { tenantId: tenant.id },

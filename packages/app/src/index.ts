@@ -2,6 +2,7 @@ export * from './achievements.js';
 export * from './api-keys.js';
 export * from './deps.js';
 export * from './issue.js';
+export * from './issue-request.js';
 export * from './log-append.js';
 export * from './log-checkpoints.js';
 export * from './log-queries.js';

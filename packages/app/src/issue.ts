@@ -1,47 +1,19 @@
-import { canonicalize, isRecord, TesseraError, toHex, utf8Encode } from '@tessera/core';
-import {
-  credentialClass,
-  isProofFormat,
-  commitmentOfBytes,
-  issueCredentialWithBytes,
-  logTime,
-  PROOF_FORMATS,
-  type ProofFormat,
-} from '@tessera/credentials';
+import { canonicalize, TesseraError, toHex, utf8Encode } from '@tessera/core';
+import { commitmentOfBytes, issueCredentialWithBytes, logTime, type ProofFormat } from '@tessera/credentials';
 import { type AppDeps, timestamp } from './deps.js';
-import { newId } from './ids.js';
+import { checkIssueRequest, type IssueRequest, prepareCredential } from './issue-request.js';
 import { appendToLog } from './log-append.js';
 import type { CredentialRecord, Repositories, TenantRecord } from './ports.js';
 import { signingKey } from './signing-key.js';
 import { drawStatus } from './status-lists.js';
-import { issuerProfile } from './tenants.js';
 
-export interface IssueRequest {
-  credential: unknown;
-  options?: { format?: unknown; achievementId?: unknown } | undefined;
-}
+export type { IssueRequest } from './issue-request.js';
 
 export interface IssueOutcome {
   readonly verifiableCredential: Record<string, unknown> | string;
   readonly record: CredentialRecord;
   /** True when an Idempotency-Key replay returned the credential issued before. */
   readonly replayed: boolean;
-}
-
-const fieldError = (
-  pointer: string,
-  message: string,
-  code: 'INPUT_INVALID' | 'ISSUER_INVALID' = 'INPUT_INVALID',
-) => new TesseraError(code, `${pointer}: ${message}`, { fields: [{ pointer, message }] });
-
-function isUrl(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  try {
-    new URL(value);
-    return /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(value);
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -55,26 +27,7 @@ export async function issueForTenant(
   request: IssueRequest,
   idempotencyKey?: string,
 ): Promise<IssueOutcome> {
-  const format = request.options?.format ?? 'eddsa-rdfc-2022';
-  if (!isProofFormat(format))
-    throw fieldError('/options/format', `must be one of ${PROOF_FORMATS.join(', ')}`);
-  if (!isRecord(request.credential)) throw fieldError('/credential', 'must be a JSON object');
-  const input = request.credential;
-  // The engine also signs plain VCs (status lists); the VC-API issues Open Badges only.
-  if (credentialClass(input) !== 'OpenBadgeCredential')
-    throw fieldError('/credential/type', 'must include OpenBadgeCredential (or AchievementCredential)');
-  if ('credentialStatus' in input)
-    throw fieldError('/credential/credentialStatus', 'is assigned by the service; leave it out');
-  if ('issuer' in input) {
-    const issuer = input.issuer;
-    if (!(isUrl(issuer) || (isRecord(issuer) && isUrl(issuer.id))))
-      throw fieldError(
-        '/credential/issuer',
-        'must be a URL or a Profile whose id is a URL',
-        'ISSUER_INVALID',
-      );
-  }
-
+  const { format, input } = checkIssueRequest(request);
   // Only a request that may be retried needs its fingerprint (a canonical hash of the body).
   const requestHash =
     idempotencyKey === undefined
@@ -89,34 +42,12 @@ export async function issueForTenant(
     if (replay) return replay;
   }
 
-  const credential: Record<string, unknown> = { ...input };
-  let achievementId: string | undefined;
-  let achievementVersion: number | undefined;
-  const requested = request.options?.achievementId;
-  if (requested !== undefined) {
-    if (typeof requested !== 'string') throw fieldError('/options/achievementId', 'must be a string');
-    const stored = await deps.store.achievements.latest(tenant.id, requested);
-    if (!stored) throw new TesseraError('NOT_FOUND', `no achievement ${requested}`);
-    if (!isRecord(credential.credentialSubject))
-      throw fieldError('/credential/credentialSubject', 'must be an object');
-    credential.credentialSubject = { ...credential.credentialSubject, achievement: stored.achievement };
-    achievementId = stored.id;
-    achievementVersion = stored.version;
-  }
-  // OB 3.0 requires a credential name; the achievement's is the natural default.
-  const achievement = isRecord(credential.credentialSubject)
-    ? credential.credentialSubject.achievement
-    : undefined;
-  if (credential.name === undefined && isRecord(achievement) && typeof achievement.name === 'string')
-    credential.name = achievement.name;
-  const id = newId(deps);
-  credential.id = `urn:uuid:${id}`;
-  credential.issuer = issuerProfile(tenant);
-  const now = deps.now();
-  if (credential.validFrom === undefined && credential.issuanceDate === undefined)
-    credential.validFrom = `${now.toISOString().slice(0, 19)}Z`;
-
-  const subject = isRecord(credential.credentialSubject) ? credential.credentialSubject.id : undefined;
+  const { credential, id, now, subjectId, achievementId, achievementVersion } = await prepareCredential(
+    deps,
+    tenant,
+    input,
+    request.options,
+  );
   // The credential carries its status entries, so they are drawn before signing (from indexes
   // reserved durably beforehand: if this issuance fails, its indexes are never used).
   const status = await drawStatus(deps, tenant);
@@ -154,7 +85,7 @@ export async function issueForTenant(
           tenantId: tenant.id,
           ...(achievementId !== undefined ? { achievementId } : {}),
           ...(achievementVersion !== undefined ? { achievementVersion } : {}),
-          subjectId: typeof subject === 'string' ? subject : '',
+          subjectId,
           format: format as ProofFormat,
           document: typeof secured === 'string' ? secured : JSON.stringify(secured),
           verificationMethod: key.id,

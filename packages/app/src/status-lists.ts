@@ -94,16 +94,20 @@ async function newList(
 
 /** Indexes a process reserves from a list at a time (one durable counter update per block). */
 export const STATUS_BLOCK = 256;
+/** When fewer than this many remain reserved, the next block is reserved in the background. */
+const LOW_WATER = STATUS_BLOCK / 2;
 
 /** Counter values [next, end) of one list, reserved durably by this process. */
 interface Block {
   readonly header: StatusListHeader;
+  readonly url: string;
   next: number;
   readonly end: number;
 }
 
 interface TenantPool {
-  readonly blocks: Map<StatusPurpose, Block>;
+  /** Per purpose, reserved blocks in order of use (the first is being handed out). */
+  readonly blocks: Map<StatusPurpose, Block[]>;
   refilling?: Promise<void> | undefined;
 }
 
@@ -118,10 +122,19 @@ function poolOf(deps: AppDeps, tenantId: string): TenantPool {
   }
   let pool = byTenant.get(tenantId);
   if (!pool) {
-    pool = { blocks: new Map() };
+    pool = { blocks: new Map(STATUS_PURPOSES.map((p) => [p, []])) };
     byTenant.set(tenantId, pool);
   }
   return pool;
+}
+
+/** Values still reserved for a purpose, exhausted blocks dropped. */
+function remaining(pool: TenantPool, purpose: StatusPurpose): number {
+  const blocks = pool.blocks.get(purpose)!;
+  while (blocks.length > 0 && blocks[0]!.next >= blocks[0]!.end) blocks.shift();
+  let n = 0;
+  for (const b of blocks) n += b.end - b.next;
+  return n;
 }
 
 // Each list's index permutation, with its memoized round tables (8 KB), by list id; bounded,
@@ -152,6 +165,12 @@ async function refill(
   pool: TenantPool,
   purposes: readonly StatusPurpose[],
 ): Promise<void> {
+  const block = (header: StatusListHeader, next: number, end: number): Block => ({
+    header,
+    url: statusListUrl(deps, tenant, header),
+    next,
+    end,
+  });
   const blocks = await deps.store.transaction(
     async (tx) => {
       // One writer per tenant's lists at a time: two processes never open the same list.
@@ -163,17 +182,17 @@ async function refill(
           const count = Math.min(STATUS_BLOCK, FILL_LIMIT - header.allocated);
           const after = await tx.statusLists.takeIndexes(tenant.id, header.id, count);
           if (after === undefined) throw new TesseraError('INTERNAL', `status list ${header.id} vanished`);
-          fresh.push([purpose, { header, next: after - count, end: after }]);
+          fresh.push([purpose, block(header, after - count, after)]);
           continue;
         }
         const list = await newList(deps, tx, tenant, purpose, (header?.seq ?? 0) + 1);
-        fresh.push([purpose, { header: list, next: 0, end: list.allocated }]);
+        fresh.push([purpose, block(list, 0, list.allocated)]);
       }
       return fresh;
     },
     { tenantId: tenant.id },
   );
-  for (const [purpose, block] of blocks) pool.blocks.set(purpose, block);
+  for (const [purpose, b] of blocks) pool.blocks.get(purpose)!.push(b);
 }
 
 /**
@@ -189,30 +208,33 @@ export async function drawStatus(
   tenant: TenantRecord,
 ): Promise<{ refs: StatusRef[]; entries: Record<string, unknown>[]; held: CredentialStatusEntry[] }> {
   const pool = poolOf(deps, tenant.id);
-  for (;;) {
-    const empty = STATUS_PURPOSES.filter((p) => {
-      const block = pool.blocks.get(p);
-      return block === undefined || block.next >= block.end;
-    });
-    if (empty.length === 0) break;
-    // Concurrent issuers share one refill; each then checks again (another may have drained it).
-    pool.refilling ??= refill(deps, tenant, pool, empty).finally(() => {
+  const start = (purposes: StatusPurpose[]) => {
+    // One refill at a time per tenant; concurrent issuers share it.
+    pool.refilling ??= refill(deps, tenant, pool, purposes).finally(() => {
       pool.refilling = undefined;
     });
-    await pool.refilling;
+    return pool.refilling;
+  };
+  for (;;) {
+    const empty = STATUS_PURPOSES.filter((p) => remaining(pool, p) === 0);
+    if (empty.length === 0) break;
+    // Nothing reserved: wait for a block (then check again, another issuer may have drained it).
+    await start(empty);
   }
   // From here to the return nothing awaits: the values taken are this caller's alone.
   const refs: StatusRef[] = [];
   const entries: Record<string, unknown>[] = [];
   const held: CredentialStatusEntry[] = [];
   for (const purpose of STATUS_PURPOSES) {
-    const block = pool.blocks.get(purpose)!;
-    const { header } = block;
-    const index = permutationOf(deps, header)(block.next++);
-    const url = statusListUrl(deps, tenant, header);
-    refs.push({ purpose, list: url, index });
-    entries.push(buildStatusEntry({ listUrl: url, purpose, index }));
-    held.push({ listId: header.id, index });
+    const block = pool.blocks.get(purpose)![0]!;
+    const index = permutationOf(deps, block.header)(block.next++);
+    refs.push({ purpose, list: block.url, index });
+    entries.push(buildStatusEntry({ listUrl: block.url, purpose, index }));
+    held.push({ listId: block.header.id, index });
   }
+  // Running low: reserve the next block now, so that no issuer waits for it. A failure here is
+  // not this issuance's; the issuer that finds nothing left retries and reports it.
+  const low = STATUS_PURPOSES.filter((p) => remaining(pool, p) < LOW_WATER);
+  if (low.length > 0 && pool.refilling === undefined) start(low).catch(() => {});
   return { refs, entries, held };
 }

@@ -38,20 +38,46 @@ async function insertRows<T>(
     await sql`insert into ${sql.table(table)} (${sql.raw(columns)}) values ${row(rows[at]!)}`.execute(db);
 }
 
+/** A leaf on its way into `log_queue`. */
+export interface QueueingLeaf {
+  readonly leaf: Uint8Array;
+  readonly hash: Uint8Array;
+}
+
+/** Writes leaves into the queue, in order, in fixed-size multi-row statements that stay prepared. */
+export async function insertQueuedLeaves(
+  db: Kysely<Database>,
+  leaves: readonly QueueingLeaf[],
+): Promise<void> {
+  let at = 0;
+  for (; at + BLOCK <= leaves.length; at += BLOCK)
+    await sql`insert into log_queue (leaf, hash) values ${sql.join(
+      leaves.slice(at, at + BLOCK).map((l) => sql`(${l.leaf}, ${l.hash})`),
+    )}`.execute(db);
+  for (; at < leaves.length; at++)
+    await sql`insert into log_queue (leaf, hash) values (${leaves[at]!.leaf}, ${leaves[at]!.hash})`.execute(
+      db,
+    );
+}
+
 /**
  * The transparency log's storage: leaves with their hashes, every complete subtree's hash
  * (levels ≥ 1; level 0 is the leaf hash), the head (size and compact-range peaks) and signed
  * checkpoints. Global, not tenant-scoped: everything here is public.
  */
-export function createLogRepository(run: Exec, read: Exec, dialect: StoreDialect): LogRepository {
+export function createLogRepository(
+  run: Exec,
+  read: Exec,
+  dialect: StoreDialect,
+  deferLeaves?: (leaves: readonly QueueingLeaf[]) => void,
+): LogRepository {
   return {
-    enqueue: (leaves) =>
-      run('queue log leaves', undefined, async (db) => {
-        if (leaves.length === 0) return;
-        // Hot path (every write): a plain SQL template skips the query builder's work.
-        const values = leaves.map((l) => sql`(${l.leaf}, ${l.hash})`);
-        await sql`insert into log_queue (leaf, hash) values ${sql.join(values)}`.execute(db);
-      }),
+    enqueue: async (leaves) => {
+      if (leaves.length === 0) return;
+      // In a SQLite group commit the batch writes its members' leaves together, at its commit.
+      if (deferLeaves) return deferLeaves(leaves);
+      await run('queue log leaves', undefined, (db) => insertQueuedLeaves(db, leaves));
+    },
     queued: (limit) =>
       read('read log queue', undefined, async (db) => {
         const rows = await db.selectFrom('log_queue').selectAll().orderBy('seq').limit(limit).execute();

@@ -1,7 +1,7 @@
 import type { Repositories } from '@tessera/app';
 import { type Kysely, sql } from 'kysely';
 import { toStoreError } from './errors.js';
-import { createLogRepository } from './log-repository.js';
+import { createLogRepository, type QueueingLeaf } from './log-repository.js';
 import * as rows from './rows.js';
 import type { ApiKeysTable, Database, StoreDialect } from './schema.js';
 import { createStatusRepositories } from './status-repositories.js';
@@ -20,6 +20,11 @@ export interface Runner {
    * a group commit holding the writer; without it, reads run like writes.
    */
   read?<T>(tenantId: string | undefined, fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Takes log leaves to be written when the transaction commits rather than now: a SQLite
+   * group commit writes all its members' leaves in one statement (sqlite-store.ts).
+   */
+  deferLeaves?(leaves: readonly QueueingLeaf[]): void;
 }
 
 /** Sets the RLS tenant for the rest of the current PostgreSQL transaction. */
@@ -51,7 +56,7 @@ export function createRepositories(runner: Runner): Repositories {
 
   return {
     ...createStatusRepositories(run, read, runner.dialect),
-    log: createLogRepository(run, read, runner.dialect),
+    log: createLogRepository(run, read, runner.dialect, runner.deferLeaves?.bind(runner)),
     tenants: {
       insert: (t) =>
         run('insert tenant', undefined, async (db) => {

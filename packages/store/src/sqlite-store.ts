@@ -6,6 +6,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { toStoreError } from './errors.js';
+import { insertQueuedLeaves, type QueueingLeaf } from './log-repository.js';
 import { migrateToLatest } from './migrate.js';
 import { createRepositories, type Runner } from './repositories.js';
 import type { Database } from './schema.js';
@@ -149,15 +150,28 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
         // transaction fail half-way with SQLITE_BUSY when it upgrades from read to write.
         await sql`begin immediate`.execute(conn);
         try {
-          const runner: Runner = { dialect: 'sqlite', run: (_tenantId, fn) => fn(conn) };
+          // Log leaves queued by the members that succeeded, written together before COMMIT:
+          // one multi-row statement instead of one per issuance. A member rolled back to its
+          // savepoint leaves none behind; a failure here fails the whole batch.
+          const leaves: QueueingLeaf[] = [];
+          let memberLeaves: QueueingLeaf[] = [];
+          const runner: Runner = {
+            dialect: 'sqlite',
+            run: (_tenantId, fn) => fn(conn),
+            deferLeaves: (l) => {
+              memberLeaves.push(...l);
+            },
+          };
           const repos = createRepositories(runner);
           for (let n = 0; n < maxBatch && queue.length > 0; n++) {
             const pending = queue.shift()!;
             attempted++;
+            memberLeaves = [];
             await sql`savepoint member`.execute(conn);
             try {
               const value = await runInTransactionContext(() => pending.fn(repos));
               await sql`release member`.execute(conn);
+              leaves.push(...memberLeaves);
               succeeded.push({ pending, value });
             } catch (e) {
               pending.reject(e);
@@ -169,6 +183,7 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
               await sql`release member`.execute(conn);
             }
           }
+          if (leaves.length > 0) await insertQueuedLeaves(conn, leaves);
           await sql`commit`.execute(conn);
         } catch (e) {
           if (raw.inTransaction) await sql`rollback`.execute(conn);

@@ -1,5 +1,12 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { appendToLog, type StatusListRecord, sequenceLog } from '@tessera/app';
+import {
+  appendToLog,
+  createTenant,
+  issueForTenant,
+  type StatusListRecord,
+  type Store,
+  sequenceLog,
+} from '@tessera/app';
 import { CompactRange, hashLeaf, inclusionProof, verifyInclusion } from '@tessera/tlog';
 import BetterSqlite3 from 'better-sqlite3';
 import { expect, it } from 'vitest';
@@ -198,45 +205,50 @@ describeContract('StatusListRepository', ({ store }) => {
   });
 });
 
-describeContract('issuance on the store (status entries and log leaves under concurrency)', ({ store }) => {
-  it('32 concurrent issuances for a fresh tenant all commit, with distinct status indexes and one leaf each', async () => {
-    const { createTenant, issueForTenant } = await import('@tessera/app');
-    const { createNodeCrypto } = await import('@tessera/crypto-node');
-    const deps = {
-      store: store(),
-      crypto: createNodeCrypto(),
-      sha256Sync,
-      masterKey: new Uint8Array(32).fill(5),
-      publicUrl: 'https://badges.example',
-      now: () => new Date(),
-    };
-    const { tenant } = await createTenant(deps, {
-      slug: `t${randomBytes(4).toString('hex')}`,
-      name: 'Concurrent Lab',
-    });
-    const credential = () => ({
-      '@context': [
-        'https://www.w3.org/ns/credentials/v2',
-        'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
-      ],
-      type: ['VerifiableCredential', 'OpenBadgeCredential'],
+const aBadge = () => ({
+  '@context': [
+    'https://www.w3.org/ns/credentials/v2',
+    'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+  ],
+  type: ['VerifiableCredential', 'OpenBadgeCredential'],
+  name: 'x',
+  credentialSubject: {
+    id: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK',
+    type: ['AchievementSubject'],
+    achievement: {
+      id: 'https://badges.example/a',
+      type: ['Achievement'],
       name: 'x',
-      credentialSubject: {
-        id: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK',
-        type: ['AchievementSubject'],
-        achievement: {
-          id: 'https://badges.example/a',
-          type: ['Achievement'],
-          name: 'x',
-          description: 'x',
-          criteria: { narrative: 'x' },
-        },
-      },
-    });
+      description: 'x',
+      criteria: { narrative: 'x' },
+    },
+  },
+});
+
+const issuanceDeps = async (store: Store) => ({
+  store,
+  crypto: (await import('@tessera/crypto-node')).createNodeCrypto(),
+  sha256Sync,
+  masterKey: new Uint8Array(32).fill(5),
+  publicUrl: 'https://badges.example',
+  now: () => new Date(),
+});
+
+describeContract('issuance on the store (status entries and log leaves under concurrency)', ({ store }) => {
+  const freshTenant = async (deps: Awaited<ReturnType<typeof issuanceDeps>>) =>
+    (await createTenant(deps, { slug: `t${randomBytes(4).toString('hex')}`, name: 'Concurrent Lab' })).tenant;
+  const entriesOf = async (tenantId: string, id: string) =>
+    ((await store().credentials.byId(tenantId, id))?.statusEntries ?? []).map(
+      (e) => `${e.listId}/${e.index}`,
+    );
+
+  it('32 concurrent issuances for a fresh tenant all commit, with distinct status indexes and one leaf each', async () => {
+    const deps = await issuanceDeps(store());
+    const tenant = await freshTenant(deps);
     const queuedBefore = (await store().log.queued(1_000_000)).length;
     const outcomes = await Promise.all(
       Array.from({ length: 32 }, () =>
-        issueForTenant(deps, tenant, { credential: credential(), options: { format: 'vc-jwt' } }),
+        issueForTenant(deps, tenant, { credential: aBadge(), options: { format: 'vc-jwt' } }),
       ),
     );
     const lists = await store().statusLists.list(tenant.id);
@@ -252,5 +264,58 @@ describeContract('issuance on the store (status entries and log leaves under con
       expect(indexes.size).toBe(32);
     }
     expect((await store().log.queued(1_000_000)).length).toBe(queuedBefore + 32);
+  }, 60_000);
+
+  it('never hands an index out twice: not after a failed issuance, not to another process, not across a list rollover', async () => {
+    // Two deps objects on one store are two processes: each reserves its own blocks.
+    const a = await issuanceDeps(store());
+    const b = await issuanceDeps(store());
+    const tenant = await freshTenant(a);
+    const seen = new Set<string>();
+    const take = async (deps: typeof a, n: number) => {
+      for (let i = 0; i < n; i++) {
+        const o = await issueForTenant(deps, tenant, { credential: aBadge(), options: { format: 'vc-jwt' } });
+        for (const e of await entriesOf(tenant.id, o.record.id)) {
+          expect(seen.has(e)).toBe(false);
+          seen.add(e);
+        }
+      }
+    };
+    await take(a, 3);
+    await take(b, 3);
+    // A failed issuance (an unknown achievement fails before signing; a bad format before drawing)
+    // uses no index that a later one gets.
+    await expect(
+      issueForTenant(a, tenant, {
+        credential: aBadge(),
+        options: { format: 'vc-jwt', achievementId: 'nope' },
+      }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await take(a, 3);
+    // Bring list 1 to a few values short of half full, as 65,530 issuances would.
+    const revocation = (await store().statusLists.current(tenant.id, 'revocation'))!;
+    const suspension = (await store().statusLists.current(tenant.id, 'suspension'))!;
+    for (const l of [revocation, suspension]) {
+      const now = (await store().statusLists.current(tenant.id, l.purpose))!.allocated;
+      await store().transaction((tx) => tx.statusLists.takeIndexes(tenant.id, l.id, 65_530 - now), {
+        tenantId: tenant.id,
+      });
+    }
+    // A fresh process draws the last six values of list 1, then list 2 opens.
+    const fresh = await issuanceDeps(store());
+    await take(fresh, 10);
+    const lists = await store().statusLists.list(tenant.id);
+    expect(lists.map((l) => `${l.purpose}-${l.seq}`).sort()).toEqual([
+      'revocation-1',
+      'revocation-2',
+      'suspension-1',
+      'suspension-2',
+    ]);
+    const inList = (id: string) => [...seen].filter((e) => e.startsWith(`${id}/`)).length;
+    expect(inList(revocation.id)).toBe(3 + 3 + 3 + 6);
+    const second = lists.find((l) => l.purpose === 'revocation' && l.seq === 2)!;
+    expect(inList(second.id)).toBe(4);
+    // Half full means half: list 1 never handed out a value past 65,536.
+    expect((await store().statusLists.bySeq(tenant.id, 'revocation', 1))!.allocated).toBe(65_536);
   }, 60_000);
 });
