@@ -1,6 +1,6 @@
 import { canonicalize, TesseraError, toHex, utf8Encode } from '@tessera/core';
 import { commitmentOfBytes, issueCredentialWithBytes, logTime, type ProofFormat } from '@tessera/credentials';
-import { type AppDeps, timestamp } from './deps.js';
+import { type AppDeps, syncSha256, timestamp } from './deps.js';
 import { checkIssueRequest, type IssueRequest, prepareCredential } from './issue-request.js';
 import { appendToLog } from './log-append.js';
 import type { CredentialRecord, Repositories, TenantRecord } from './ports.js';
@@ -75,7 +75,7 @@ export async function issueForTenant(
             type: 'issue',
             tenant: tenant.did,
             time: logTime(now),
-            credential: await commitmentOfBytes(deps.crypto, salt, bytes),
+            credential: commitmentOfBytes(syncSha256(deps), salt, bytes),
             key: key.id,
             status: status.refs,
           },

@@ -38,25 +38,28 @@ export async function sequenceLog(deps: Pick<AppDeps, 'store' | 'sha256Sync'>): 
   const hasher = treeHasher(deps);
   let total = 0;
   for (;;) {
-    const n = await deps.store.transaction(async (tx) => {
-      const head = await tx.log.state();
-      const queued = await tx.log.queued(SEQUENCE_BATCH);
-      if (queued.length === 0) return 0;
-      const range = CompactRange.fromPeaks(head.size, head.peaks, hasher);
-      const leaves: LogLeafRecord[] = [];
-      const nodes: LogNodeRecord[] = [];
-      const visit = (level: number, index: number, hash: Uint8Array) => {
-        // Level 0 is the leaf hash, stored with the leaf itself.
-        if (level > 0) nodes.push({ level, index, hash });
-      };
-      for (const q of queued) {
-        leaves.push({ index: range.size, leaf: q.leaf, hash: q.hash });
-        range.append(q.hash, visit);
-      }
-      await tx.log.append(leaves, nodes, { size: range.size, peaks: range.peaks });
-      await tx.log.dequeue(queued.map((q) => q.seq));
-      return queued.length;
-    }, {});
+    const n = await deps.store.transaction(
+      async (tx) => {
+        const head = await tx.log.state();
+        const queued = await tx.log.queued(SEQUENCE_BATCH);
+        if (queued.length === 0) return 0;
+        const range = CompactRange.fromPeaks(head.size, head.peaks, hasher);
+        const leaves: LogLeafRecord[] = [];
+        const nodes: LogNodeRecord[] = [];
+        const visit = (level: number, index: number, hash: Uint8Array) => {
+          // Level 0 is the leaf hash, stored with the leaf itself.
+          if (level > 0) nodes.push({ level, index, hash });
+        };
+        for (const q of queued) {
+          leaves.push({ index: range.size, leaf: q.leaf, hash: q.hash });
+          range.append(q.hash, visit);
+        }
+        await tx.log.append(leaves, nodes, { size: range.size, peaks: range.peaks });
+        await tx.log.dequeue(queued.map((q) => q.seq));
+        return queued.length;
+      },
+      { solo: true },
+    );
     total += n;
     if (n < SEQUENCE_BATCH) return total;
   }

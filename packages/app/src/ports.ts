@@ -317,9 +317,20 @@ export interface Repositories {
  * fdatasync'ed; PostgreSQL: COMMIT): a use case acknowledges a write only after its transaction resolved.
  * On PostgreSQL, `tenantId` sets the row-level-security tenant for the transaction.
  */
+export interface TransactionOptions {
+  /** The tenant whose rows the transaction touches (PostgreSQL row-level security). */
+  readonly tenantId?: string;
+  /**
+   * A large write (the log sequencer's batches) that should not share a group commit: on
+   * SQLite it commits on its own, without the savepoint a shared commit gives each member
+   * (which copies every page it first touches: 5× the cost of a 10,000-leaf batch).
+   */
+  readonly solo?: boolean;
+}
+
 export interface Store extends Repositories {
   readonly dialect: 'sqlite' | 'postgres';
-  transaction<T>(fn: (tx: Repositories) => Promise<T>, options?: { tenantId?: string }): Promise<T>;
+  transaction<T>(fn: (tx: Repositories) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Throws UNAVAILABLE when the database cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -28,6 +28,14 @@ describe('JCS rules', () => {
     expect(() => canonicalize({ a: () => 1 })).toThrow(/function/);
     expect(() => canonicalize('\uD800')).toThrow(/surrogate/);
   });
+  it('rejects a lone surrogate wherever it is (member name, nested value, array), accepts pairs and look-alike text', () => {
+    expect(() => canonicalize({ a: [{ b: 'x\uDC00' }] })).toThrow(/surrogate/);
+    expect(() => canonicalize({ ['k\uD83D']: 1 })).toThrow(/surrogate/);
+    expect(() => canonicalize(['\uDBFF'])).toThrow(/surrogate/);
+    // A well-formed pair, and the six characters "\uD800" as text, are ordinary strings.
+    expect(canonicalize({ a: '\uD83D\uDE00' })).toBe('{"a":"\uD83D\uDE00"}');
+    expect(canonicalize({ a: '\\uD800' })).toBe('{"a":"\\\\uD800"}');
+  });
   it('omits undefined members as JSON.stringify does', () => {
     expect(canonicalize({ b: undefined, a: 1 })).toBe('{"a":1}');
   });

@@ -4,7 +4,12 @@
  */
 
 export function canonicalize(value: unknown): string {
-  return serialize(value);
+  const out = serialize(value);
+  // Strings are written by JSON.stringify, which escapes a lone surrogate as \uDxxx (ES2019)
+  // where the RFC (section 3.2.2.2) requires refusing it. Scanning the output once is cheaper
+  // than testing every string on the way; a hit (or a literal "\\uD…" text) walks the value.
+  if (ESCAPED_SURROGATE.test(out)) assertNoLoneSurrogate(value);
+  return out;
 }
 
 function serialize(value: unknown): string {
@@ -45,15 +50,25 @@ function serialize(value: unknown): string {
 }
 
 // Lone surrogates cannot be encoded as UTF-8; the RFC (section 3.2.2.2) requires rejecting them.
-const ANY_SURROGATE = /[\uD800-\uDFFF]/;
+const ESCAPED_SURROGATE = /\\u[dD][89a-fA-F]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-function serializeString(s: string): string {
-  // The cheap test first: most strings have no surrogate at all, and the lookaround regex is slower.
-  if (ANY_SURROGATE.test(s) && LONE_SURROGATE.test(s))
-    throw new TypeError('JCS cannot represent a string with a lone surrogate');
-  return JSON.stringify(s);
+function assertNoLoneSurrogate(value: unknown): void {
+  if (typeof value === 'string') {
+    if (LONE_SURROGATE.test(value))
+      throw new TypeError('JCS cannot represent a string with a lone surrogate');
+  } else if (Array.isArray(value)) {
+    for (const v of value) assertNoLoneSurrogate(v);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined) continue;
+      assertNoLoneSurrogate(k);
+      assertNoLoneSurrogate(v);
+    }
+  }
 }
+
+const serializeString = (s: string): string => JSON.stringify(s);
 
 /**
  * The JCS form of `{ ...object, [key]: value }` from the JCS form of `object`, without
@@ -74,6 +89,7 @@ export function canonicalizeWithMember(
     .filter((k) => k > key && object[k] !== undefined)
     .sort();
   const member = `${serializeString(key)}:${serialize(value)}`;
+  if (ESCAPED_SURROGATE.test(member)) assertNoLoneSurrogate({ [key]: value });
   if (after.length === 0) {
     const prefix = objectText.slice(0, -1);
     return `${prefix}${prefix === '{' ? '' : ','}${member}}`;

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Repositories, Store } from '@tessera/app';
+import type { Repositories, Store, TransactionOptions } from '@tessera/app';
 import { TesseraError } from '@tessera/core';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
@@ -47,6 +47,7 @@ const SQLITE_CACHE_KIB = 65_536;
 
 interface Pending {
   readonly fn: (tx: Repositories) => Promise<unknown>;
+  readonly solo: boolean;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -163,7 +164,23 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
             },
           };
           const repos = createRepositories(runner);
-          for (let n = 0; n < maxBatch && queue.length > 0; n++) {
+          // A solo transaction runs alone, without a savepoint: it is the whole transaction.
+          const solo = queue[0]!.solo;
+          if (solo) {
+            const pending = queue.shift()!;
+            attempted++;
+            memberLeaves = [];
+            try {
+              const value = await runInTransactionContext(() => pending.fn(repos));
+              leaves.push(...memberLeaves);
+              succeeded.push({ pending, value });
+            } catch (e) {
+              pending.reject(e);
+              if (raw.inTransaction) await sql`rollback`.execute(conn);
+              return;
+            }
+          }
+          for (let n = 0; !solo && n < maxBatch && queue.length > 0 && !queue[0]!.solo; n++) {
             const pending = queue.shift()!;
             attempted++;
             memberLeaves = [];
@@ -235,11 +252,11 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
   return {
     dialect: 'sqlite',
     ...createRepositories(direct),
-    transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
+    transaction<T>(fn: (tx: Repositories) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
       checkOpen();
       assertOutsideTransaction();
       return new Promise<T>((resolve, reject) => {
-        queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+        queue.push({ fn, solo: options.solo === true, resolve: resolve as (value: unknown) => void, reject });
         startDraining();
       });
     },

@@ -115,6 +115,33 @@ describeContract('Store.transaction', ({ store }) => {
     expect(await store().credentials.count(t.id)).toBe(32);
   });
 
+  it('solo transactions (large writes) commit or roll back alone, among shared ones that still commit', async () => {
+    const tenants = Array.from({ length: 6 }, () => aTenant());
+    const boom = new Error('solo failed');
+    const outcomes = await Promise.allSettled(
+      tenants.map((t, i) =>
+        store().transaction(
+          async (tx) => {
+            await tx.tenants.insert(t);
+            if (i === 2) throw boom;
+          },
+          { solo: i % 2 === 0 },
+        ),
+      ),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    expect((outcomes[2] as PromiseRejectedResult).reason).toBe(boom);
+    for (const [i, t] of tenants.entries())
+      expect(await store().tenants.byId(t.id)).toStrictEqual(i === 2 ? undefined : t);
+  });
+
   it('using the store itself inside its transaction callback fails instead of deadlocking', async () => {
     const t = await seedTenant(store());
     await expect(store().transaction(() => store().credentials.count(t.id))).rejects.toMatchObject({

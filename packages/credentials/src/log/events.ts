@@ -160,18 +160,22 @@ export async function issuanceCommitment(
   salt: Uint8Array,
   secured: Record<string, unknown> | string,
 ): Promise<string> {
-  return commitmentOfBytes(crypto, salt, credentialBytes(secured));
+  if (salt.length !== 32) throw new TesseraError('INPUT_INVALID', 'the commitment salt must be 32 bytes');
+  const digest = await crypto.sha256(credentialBytes(secured));
+  return base64urlEncode(await crypto.sha256(concatBytes(salt, digest)));
 }
 
-/** `issuanceCommitment` from the credential bytes already at hand (`issueCredentialWithBytes`). */
-export async function commitmentOfBytes(
-  crypto: CryptoProvider,
+/**
+ * `issuanceCommitment` from the credential bytes already at hand (`issueCredentialWithBytes`),
+ * with a synchronous SHA-256: the issuing path computes it inside its transaction.
+ */
+export function commitmentOfBytes(
+  sha256: (data: Uint8Array) => Uint8Array,
   salt: Uint8Array,
   bytes: Uint8Array,
-): Promise<string> {
+): string {
   if (salt.length !== 32) throw new TesseraError('INPUT_INVALID', 'the commitment salt must be 32 bytes');
-  const digest = await crypto.sha256(bytes);
-  return base64urlEncode(await crypto.sha256(concatBytes(salt, digest)));
+  return base64urlEncode(sha256(concatBytes(salt, sha256(bytes))));
 }
 
 /** The salt as receipts carry it: base64url without padding. */
