@@ -3,6 +3,7 @@ import {
   CompactRange,
   consistencyProof,
   formatVerifierKey,
+  type NodeId,
   type NodeReader,
   type NoteSigner,
   type NoteVerifier,
@@ -75,7 +76,42 @@ export async function loadLogIdentity(deps: AppDeps): Promise<LogIdentity> {
 }
 
 /** The store's complete-subtree hashes as the reader tlog's proof builders need. */
-export const nodeReader = (deps: AppDeps): NodeReader => ({ getNodes: (ids) => deps.store.log.nodes(ids) });
+export const storedNodeReader = (deps: AppDeps): NodeReader => ({
+  getNodes: (ids) => deps.store.log.nodes(ids),
+});
+
+/**
+ * Nodes of level ≥ 10 (each covering 1,024 leaves) are kept in memory once read: a stored node
+ * never changes, and every proof shares the top of the tree. At a million leaves that is about
+ * 2,000 nodes; each proof still reads its lower ten levels from storage.
+ */
+const CACHED_LEVEL = 10;
+const MAX_CACHED = 65_536;
+const nodeCaches = new WeakMap<AppDeps, Map<string, Uint8Array>>();
+
+/** `storedNodeReader` with the top of the tree cached (for serving proofs). */
+export function nodeReader(deps: AppDeps): NodeReader {
+  let cache = nodeCaches.get(deps);
+  if (!cache) {
+    cache = new Map();
+    nodeCaches.set(deps, cache);
+  }
+  const known = cache;
+  return {
+    async getNodes(ids) {
+      const key = (id: NodeId) => `${id.level}/${id.index}`;
+      const missing = ids.filter((id) => id.level < CACHED_LEVEL || !known.has(key(id)));
+      const read = missing.length > 0 ? await deps.store.log.nodes(missing) : [];
+      missing.forEach((id, i) => {
+        if (id.level < CACHED_LEVEL) return;
+        if (known.size >= MAX_CACHED) known.delete(known.keys().next().value!);
+        known.set(key(id), read[i]!);
+      });
+      const fresh = new Map(missing.map((id, i) => [key(id), read[i]!]));
+      return ids.map((id) => fresh.get(key(id)) ?? known.get(key(id))!);
+    },
+  };
+}
 
 const rootOf = (state: LogState): Uint8Array => CompactRange.fromPeaks(state.size, state.peaks).root();
 
@@ -108,7 +144,8 @@ export async function signLatestCheckpoint(
  */
 export async function proveLogConsistency(deps: AppDeps): Promise<{ from: number; to: number }> {
   const head = await deps.store.log.state();
-  const reader = nodeReader(deps);
+  // From storage itself: this check is what finds a rewritten log at start-up.
+  const reader = storedNodeReader(deps);
   const peaks = await reader.getNodes(peakIds(head.size));
   if (peaks.length !== head.peaks.length || peaks.some((p, i) => !bytesEqual(p, head.peaks[i]!)))
     throw new TesseraError('LOG_INCONSISTENT', 'the log head does not match its stored nodes');

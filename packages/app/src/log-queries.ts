@@ -18,8 +18,13 @@ export const MAX_ENTRIES_PAGE = 1000;
 
 const bad = (message: string) => new TesseraError('INPUT_INVALID', message);
 
+// The largest log size seen, per deps: the head only grows, so a size within it needs no read.
+const knownSizes = new WeakMap<AppDeps, number>();
+
 async function checkSize(deps: AppDeps, size: number, what: string): Promise<void> {
+  if (size <= (knownSizes.get(deps) ?? 0)) return;
   const head = await deps.store.log.state();
+  knownSizes.set(deps, Math.max(head.size, knownSizes.get(deps) ?? 0));
   if (size > head.size) throw bad(`${what} ${size} is larger than the log (${head.size} leaves)`);
 }
 

@@ -2,11 +2,13 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
   appendToLog,
   createTenant,
+  inclusionProofFor,
   issueForTenant,
   type StatusListRecord,
   type Store,
   sequenceLog,
 } from '@tessera/app';
+import { base64Decode } from '@tessera/core';
 import { CompactRange, hashLeaf, inclusionProof, verifyInclusion } from '@tessera/tlog';
 import BetterSqlite3 from 'better-sqlite3';
 import { expect, it } from 'vitest';
@@ -71,6 +73,32 @@ describeContract('LogRepository', ({ store, target }) => {
     for (const l of leaves) {
       expect(await store().log.indexOfHash(l.hash)).toBe(l.index);
       verifyInclusion(l.hash, l.index, head.size, await inclusionProof(reader, l.index, head.size), root);
+    }
+  });
+
+  it('serves proofs whose cached top of the tree agrees with storage, at every size asked', async () => {
+    const t = await seedTenant(store());
+    const deps = { store: store(), sha256Sync } as unknown as Parameters<typeof inclusionProofFor>[0];
+    const events = Array.from({ length: 2600 }, (_, i) => event(t.did, 10_000 + i));
+    await store().transaction((tx) => appendToLog({ sha256Sync }, tx, events), { solo: true });
+    await sequenceLog({ store: store(), sha256Sync });
+    const head = await store().log.state();
+    const leaves = await store().log.leaves(0, head.size);
+    const rootAt = (n: number) => {
+      const r = CompactRange.empty();
+      for (const l of leaves.slice(0, n)) r.append(l.hash);
+      return r.root();
+    };
+    // Twice each: the second proof takes levels ≥ 10 from the in-memory cache.
+    for (const size of [head.size, 2048, 1500]) {
+      const root = rootAt(size);
+      for (const index of [0, 1023, 1024, 1499, size - 1]) {
+        if (index >= size) continue;
+        for (let round = 0; round < 2; round++) {
+          const p = await inclusionProofFor(deps, leaves[index]!.hash, size);
+          verifyInclusion(leaves[index]!.hash, index, size, p.hashes.map(base64Decode), root);
+        }
+      }
     }
   });
 
