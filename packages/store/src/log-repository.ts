@@ -45,7 +45,7 @@ export interface QueueingLeaf {
 }
 
 /** Writes leaves into the queue, in order, in fixed-size multi-row statements that stay prepared. */
-export async function insertQueuedLeaves(
+async function insertQueuedLeaves(
   db: Kysely<Database>,
   leaves: readonly QueueingLeaf[],
 ): Promise<void> {

@@ -6,7 +6,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { toStoreError } from './errors.js';
-import { insertQueuedLeaves, type QueueingLeaf } from './log-repository.js';
+import type { QueueingLeaf } from './log-repository.js';
 import { migrateToLatest } from './migrate.js';
 import { createRepositories, type Runner } from './repositories.js';
 import type { Database } from './schema.js';
@@ -138,6 +138,7 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
   };
 
   const maxBatch = Math.max(1, options.maxBatch ?? 128);
+  let queueInsert: BetterSqlite3.Statement | undefined;
   const queue: Pending[] = [];
   let draining: Promise<void> | undefined;
 
@@ -200,7 +201,11 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
               await sql`release member`.execute(conn);
             }
           }
-          if (leaves.length > 0) await insertQueuedLeaves(conn, leaves);
+          // On the writer's own handle (this batch holds it): no query-builder work per leaf.
+          if (leaves.length > 0) {
+            queueInsert ??= raw.prepare('insert into log_queue (leaf, hash) values (?, ?)');
+            for (const l of leaves) queueInsert.run(l.leaf, l.hash);
+          }
           await sql`commit`.execute(conn);
         } catch (e) {
           if (raw.inTransaction) await sql`rollback`.execute(conn);
