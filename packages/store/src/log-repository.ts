@@ -45,10 +45,7 @@ export interface QueueingLeaf {
 }
 
 /** Writes leaves into the queue, in order, in fixed-size multi-row statements that stay prepared. */
-async function insertQueuedLeaves(
-  db: Kysely<Database>,
-  leaves: readonly QueueingLeaf[],
-): Promise<void> {
+async function insertQueuedLeaves(db: Kysely<Database>, leaves: readonly QueueingLeaf[]): Promise<void> {
   let at = 0;
   for (; at + BLOCK <= leaves.length; at += BLOCK)
     await sql`insert into log_queue (leaf, hash) values ${sql.join(

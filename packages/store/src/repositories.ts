@@ -3,7 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import { toStoreError } from './errors.js';
 import { createLogRepository, type QueueingLeaf } from './log-repository.js';
 import * as rows from './rows.js';
-import type { ApiKeysTable, Database, StoreDialect } from './schema.js';
+import type { ApiKeysTable, Database, IssuerKeysTable, StoreDialect, TenantsTable } from './schema.js';
 import { createStatusRepositories } from './status-repositories.js';
 
 /**
@@ -64,8 +64,9 @@ export function createRepositories(runner: Runner): Repositories {
         }),
       byId: (id) =>
         read('read tenant', undefined, async (db) => {
-          const row = await db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
-          return row && rows.tenantFromRow(row);
+          // Every authenticated request reads it: a plain SQL template.
+          const { rows: found } = await sql<TenantsTable>`select * from tenants where id = ${id}`.execute(db);
+          return found[0] && rows.tenantFromRow(found[0]);
         }),
       bySlug: (slug) =>
         read('read tenant', undefined, async (db) => {
@@ -102,18 +103,14 @@ export function createRepositories(runner: Runner): Repositories {
         }),
       active: (tenantId) =>
         read('read active issuer key', tenantId, async (db) => {
-          const row = await db
-            .selectFrom('issuer_keys')
-            .selectAll()
-            .where('tenant_id', '=', tenantId)
-            // A literal, not a parameter: the partial index issuer_keys_one_active is chosen by
-            // its value, and SQLite re-prepares a statement on every run whose plan depends on a
-            // bound value (measured: 58 µs a call instead of 7).
-            .where('status', '=', sql.lit('active'))
-            .orderBy('created_at', 'desc')
-            .orderBy('id', 'desc')
-            .executeTakeFirst();
-          return row && rows.keyFromRow(row);
+          // Every issuance reads it: a plain SQL template skips the query builder's work. The
+          // status is a literal, not a parameter: the partial index issuer_keys_one_active is
+          // chosen by its value, and SQLite re-prepares a statement on every run whose plan
+          // depends on a bound value (measured: 58 µs a call instead of 7).
+          const { rows: found } = await sql<IssuerKeysTable>`select * from issuer_keys
+            where tenant_id = ${tenantId} and status = 'active'
+            order by created_at desc, id desc limit 1`.execute(db);
+          return found[0] && rows.keyFromRow(found[0]);
         }),
       retire: (tenantId, id, at) =>
         run('retire issuer key', tenantId, async (db) =>
@@ -191,7 +188,8 @@ export function createRepositories(runner: Runner): Repositories {
             runner.dialect === 'postgres'
               ? (await sql<ApiKeysTable>`select * from tessera_api_key_by_prefix(${prefix})`.execute(db))
                   .rows[0]
-              : await db.selectFrom('api_keys').selectAll().where('prefix', '=', prefix).executeTakeFirst();
+              : (await sql<ApiKeysTable>`select * from api_keys where prefix = ${prefix}`.execute(db))
+                  .rows[0];
           return row && rows.apiKeyFromRow(row);
         }),
       list: (tenantId) =>
