@@ -48,7 +48,7 @@ const profileDir = option('--cpu-prof') === undefined ? undefined : resolve(opti
 const generator = chooseLoadGenerator(argv);
 const PG_URL = process.env.TESSERA_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CONNECTIONS = 32;
-const WARMUP_S = 1;
+const WARMUP_S = 2;
 const MEASURE_S = 4;
 const FORMATS = ['eddsa-jcs-2022', 'vc-jwt', 'eddsa-rdfc-2022'];
 const TARGET_FORMATS = ['eddsa-jcs-2022', 'vc-jwt'];

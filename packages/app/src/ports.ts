@@ -191,9 +191,10 @@ export interface StatusListRepository {
   byId(tenantId: string, id: string): Promise<StatusListRecord | undefined>;
   list(tenantId: string): Promise<StatusListRecord[]>;
   /**
-   * Inside a transaction: serializes the tenant's status writes (issuance, status changes) until
-   * commit. PostgreSQL takes a transaction-scoped advisory lock (one lock, so no deadlock between
-   * list rows, and no two writers opening the same new list); SQLite's writer lock already does.
+   * Inside a transaction: serializes the tenant's status-list writes (index reservations,
+   * status changes) until commit. PostgreSQL takes a transaction-scoped advisory lock (one lock,
+   * so no deadlock between list rows, and no two writers opening the same new list); SQLite's
+   * writer lock already does.
    */
   lockTenant(tenantId: string): Promise<void>;
   /**

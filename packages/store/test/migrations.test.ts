@@ -69,20 +69,30 @@ describe('migration 0003 (issuance kept in the credential row)', () => {
     expect(old && ('statusEntries' in old || 'issuance' in old)).toBe(false);
   };
 
+  /** Leaves a 0002 database with data, opens it with the store (which migrates), checks the rows. */
+  const upgradeAndCheck = async (
+    db: AnyDb,
+    dialect: 'sqlite' | 'postgres',
+    target: { open: () => ReturnType<ReturnType<typeof sqliteTarget>['open']> },
+    schema?: string,
+  ) => {
+    await migrateTo(db, dialect, '0002-status-and-log', schema);
+    const seeded = await seed0002(db);
+    await db.destroy();
+    const store = await target.open();
+    try {
+      await expectMoved(store, seeded);
+    } finally {
+      await store.close();
+    }
+  };
+
   it('[sqlite] moves every status allocation and issuance row into its credential, and the row stays insert-only', async () => {
     const target = sqliteTarget();
     try {
       const raw = new BetterSqlite3(target.location);
       const db: AnyDb = new Kysely({ dialect: new SqliteDialect({ database: raw }) });
-      await migrateTo(db, 'sqlite', '0002-status-and-log');
-      const seeded = await seed0002(db);
-      await db.destroy();
-      const store = await target.open();
-      try {
-        await expectMoved(store, seeded);
-      } finally {
-        await store.close();
-      }
+      await upgradeAndCheck(db, 'sqlite', target);
       const check = new BetterSqlite3(target.location);
       expect(() => check.prepare(`update credentials set document = 'x'`).run()).toThrow(/insert-only/);
       expect(
@@ -105,15 +115,7 @@ describe('migration 0003 (issuance kept in the credential row)', () => {
       try {
         const db: AnyDb = new Kysely({ dialect: new PostgresDialect({ pool }) });
         await sql`create schema ${sql.id(schema)}`.execute(db);
-        await migrateTo(db, 'postgres', '0002-status-and-log', schema);
-        const seeded = await seed0002(db);
-        await db.destroy();
-        const store = await target.open();
-        try {
-          await expectMoved(store, seeded);
-        } finally {
-          await store.close();
-        }
+        await upgradeAndCheck(db, 'postgres', target, schema);
       } finally {
         await target.cleanup();
       }
