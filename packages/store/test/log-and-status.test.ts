@@ -89,10 +89,10 @@ describeContract('LogRepository', ({ store, target }) => {
       for (const l of leaves.slice(0, n)) r.append(l.hash);
       return r.root();
     };
-    // Twice each: the second proof takes levels ≥ 10 from the in-memory cache.
+    // Twice each: the second proof takes levels ≥ 8 from the in-memory cache.
     for (const size of [head.size, 2048, 1500]) {
       const root = rootAt(size);
-      for (const index of [0, 1023, 1024, 1499, size - 1]) {
+      for (const index of [0, 255, 256, 1023, 1024, 1499, size - 1]) {
         if (index >= size) continue;
         for (let round = 0; round < 2; round++) {
           const p = await inclusionProofFor(deps, leaves[index]!.hash, size);
