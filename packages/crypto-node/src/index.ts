@@ -108,4 +108,5 @@ export function createNodeCrypto(): CryptoProvider {
 }
 
 /** Synchronous SHA-256 (OpenSSL): for hashing that must not wait, such as Merkle tree nodes. */
-export const sha256Sync = (data: Uint8Array): Uint8Array => createHash('sha256').update(data).digest();
+export const sha256Sync = (data: Uint8Array): Uint8Array =>
+  oneShot ? oneShot('sha256', data, 'buffer') : createHash('sha256').update(data).digest();

@@ -1,6 +1,6 @@
 import type { LogLeafRecord, LogRepository } from '@tessera/app';
 import { TesseraError } from '@tessera/core';
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
 import type { Exec } from './repositories.js';
 import type { Database, StoreDialect } from './schema.js';
 
@@ -22,39 +22,45 @@ const bytes = (b: Uint8Array) => new Uint8Array(b.buffer, b.byteOffset, b.byteLe
 
 const BLOCK = 64;
 
-async function insertRows<T>(
+/** `insert into <table> (<columns>) values (…), …` for `rows` rows, in the dialect's placeholders. */
+const insertText = new Map<string, string>();
+function insertSql(dialect: StoreDialect, table: string, columns: readonly string[], rows: number): string {
+  const key = `${dialect}/${table}/${rows}`;
+  let text = insertText.get(key);
+  if (!text) {
+    let n = 0;
+    const tuple = () => `(${columns.map(() => (dialect === 'postgres' ? `$${++n}` : '?')).join(', ')})`;
+    text = `insert into ${table} (${columns.join(', ')}) values ${Array.from({ length: rows }, tuple).join(', ')}`;
+    insertText.set(key, text);
+  }
+  return text;
+}
+
+/**
+ * Inserts rows in blocks of exactly BLOCK rows, then single rows: a handful of distinct
+ * statements that stay prepared. The text is built once and the values passed as they are: the
+ * query builder's per-row work cost as much as the inserts at 10,000 leaves a batch.
+ */
+async function insertRows(
   db: Kysely<Database>,
-  table: 'log_leaves' | 'log_nodes',
-  columns: string,
-  rows: readonly T[],
-  row: (r: T) => RawBuilder<unknown>,
+  dialect: StoreDialect,
+  table: 'log_leaves' | 'log_nodes' | 'log_queue',
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
 ): Promise<void> {
   let at = 0;
   for (; at + BLOCK <= rows.length; at += BLOCK)
-    await sql`insert into ${sql.table(table)} (${sql.raw(columns)}) values ${sql.join(rows.slice(at, at + BLOCK).map(row))}`.execute(
-      db,
+    await db.executeQuery(
+      CompiledQuery.raw(insertSql(dialect, table, columns, BLOCK), rows.slice(at, at + BLOCK).flat()),
     );
   for (; at < rows.length; at++)
-    await sql`insert into ${sql.table(table)} (${sql.raw(columns)}) values ${row(rows[at]!)}`.execute(db);
+    await db.executeQuery(CompiledQuery.raw(insertSql(dialect, table, columns, 1), [...rows[at]!]));
 }
 
 /** A leaf on its way into `log_queue`. */
 export interface QueueingLeaf {
   readonly leaf: Uint8Array;
   readonly hash: Uint8Array;
-}
-
-/** Writes leaves into the queue, in order, in fixed-size multi-row statements that stay prepared. */
-async function insertQueuedLeaves(db: Kysely<Database>, leaves: readonly QueueingLeaf[]): Promise<void> {
-  let at = 0;
-  for (; at + BLOCK <= leaves.length; at += BLOCK)
-    await sql`insert into log_queue (leaf, hash) values ${sql.join(
-      leaves.slice(at, at + BLOCK).map((l) => sql`(${l.leaf}, ${l.hash})`),
-    )}`.execute(db);
-  for (; at < leaves.length; at++)
-    await sql`insert into log_queue (leaf, hash) values (${leaves[at]!.leaf}, ${leaves[at]!.hash})`.execute(
-      db,
-    );
 }
 
 /**
@@ -73,7 +79,15 @@ export function createLogRepository(
       if (leaves.length === 0) return;
       // In a SQLite group commit the batch writes its members' leaves together, at its commit.
       if (deferLeaves) return deferLeaves(leaves);
-      await run('queue log leaves', undefined, (db) => insertQueuedLeaves(db, leaves));
+      await run('queue log leaves', undefined, (db) =>
+        insertRows(
+          db,
+          dialect,
+          'log_queue',
+          ['leaf', 'hash'],
+          leaves.map((l) => [l.leaf, l.hash]),
+        ),
+      );
     },
     queued: (limit) =>
       read('read log queue', undefined, async (db) => {
@@ -117,17 +131,17 @@ export function createLogRepository(
         // stay prepared, where chunks of any size would be parsed and planned anew each time.
         await insertRows(
           db,
+          dialect,
           'log_leaves',
-          'idx, leaf, hash',
-          leaves,
-          (l) => sql`(${l.index}, ${l.leaf}, ${l.hash})`,
+          ['idx', 'leaf', 'hash'],
+          leaves.map((l) => [l.index, l.leaf, l.hash]),
         );
         await insertRows(
           db,
+          dialect,
           'log_nodes',
-          'level, idx, hash',
-          nodes,
-          (n) => sql`(${n.level}, ${n.index}, ${n.hash})`,
+          ['level', 'idx', 'hash'],
+          nodes.map((n) => [n.level, n.index, n.hash]),
         );
         const moved = await db
           .updateTable('log_state')
