@@ -1,5 +1,11 @@
 import { canonicalize, TesseraError, toHex, utf8Encode } from '@tessera/core';
-import { commitmentOfBytes, issueCredentialWithBytes, logTime, type ProofFormat } from '@tessera/credentials';
+import {
+  commitmentOfBytes,
+  credentialBytes,
+  issueCredential,
+  logTime,
+  type ProofFormat,
+} from '@tessera/credentials';
 import { type AppDeps, syncSha256, timestamp } from './deps.js';
 import { checkIssueRequest, type IssueRequest, prepareCredential } from './issue-request.js';
 import { appendToLog } from './log-append.js';
@@ -62,12 +68,9 @@ export async function issueForTenant(
         const keyRecord = await tx.keys.active(tenant.id);
         if (!keyRecord) throw new TesseraError('CONFLICT', 'the tenant has no active signing key');
         const key = await signingKey(deps, tenant, keyRecord);
-        const { secured, bytes } = await issueCredentialWithBytes(
-          { crypto: deps.crypto, now: deps.now },
-          key,
-          credential,
-          { format },
-        );
+        const secured = await issueCredential({ crypto: deps.crypto, now: deps.now }, key, credential, {
+          format,
+        });
         const salt = deps.crypto.randomBytes(32);
         const [leafHash] = await appendToLog(deps, tx, [
           {
@@ -75,7 +78,7 @@ export async function issueForTenant(
             type: 'issue',
             tenant: tenant.did,
             time: logTime(now),
-            credential: commitmentOfBytes(syncSha256(deps), salt, bytes),
+            credential: commitmentOfBytes(syncSha256(deps), salt, credentialBytes(secured)),
             key: key.id,
             status: status.refs,
           },

@@ -69,33 +69,3 @@ function assertNoLoneSurrogate(value: unknown): void {
 }
 
 const serializeString = (s: string): string => JSON.stringify(s);
-
-/**
- * The JCS form of `{ ...object, [key]: value }` from the JCS form of `object`, without
- * serializing `object` again: only the members that sort after `key` are serialized, to find
- * where the new member goes. Signing computes a credential's JCS form anyway; the secured
- * credential (the same plus `proof`) then costs the proof's serialization, not the document's.
- * `objectText` must be `canonicalize(object)` and `object` must not hold `key`.
- */
-export function canonicalizeWithMember(
-  objectText: string,
-  object: Record<string, unknown>,
-  key: string,
-  value: unknown,
-): string {
-  if (Object.hasOwn(object, key) && object[key] !== undefined)
-    throw new TypeError(`the object already has a member ${JSON.stringify(key)}`);
-  const after = Object.keys(object)
-    .filter((k) => k > key && object[k] !== undefined)
-    .sort();
-  const member = `${serializeString(key)}:${serialize(value)}`;
-  if (ESCAPED_SURROGATE.test(member)) assertNoLoneSurrogate({ [key]: value });
-  if (after.length === 0) {
-    const prefix = objectText.slice(0, -1);
-    return `${prefix}${prefix === '{' ? '' : ','}${member}}`;
-  }
-  const afterText = after.map((k) => `${serializeString(k)}:${serialize(object[k])}`).join(',');
-  if (!objectText.endsWith(`${afterText}}`))
-    throw new TypeError('objectText is not the canonical form of object');
-  return `${objectText.slice(0, objectText.length - afterText.length - 1)}${member},${afterText}}`;
-}

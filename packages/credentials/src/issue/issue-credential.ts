@@ -1,11 +1,4 @@
-import {
-  type CryptoProvider,
-  canonicalize,
-  canonicalizeWithMember,
-  isRecord,
-  TesseraError,
-  utf8Encode,
-} from '@tessera/core';
+import { type CryptoProvider, isRecord, TesseraError } from '@tessera/core';
 import { bundledContextRegistry, type ContextRegistry } from '../contexts/index.js';
 import type { SigningKey } from '../keys/key-pair.js';
 import {
@@ -43,39 +36,6 @@ export async function issueCredential(
   key: SigningKey,
   credential: Record<string, unknown>,
   options: IssueOptions = {},
-): Promise<Record<string, unknown> | string> {
-  return issue(deps, key, credential, options);
-}
-
-/**
- * `issueCredential`, also answering the secured credential's `credentialBytes` (what a log
- * commitment digests). For eddsa-jcs-2022 they come from the JCS text the signature already
- * needed, so the credential is not serialized a second time.
- */
-export async function issueCredentialWithBytes(
-  deps: IssueDeps,
-  key: SigningKey,
-  credential: Record<string, unknown>,
-  options: IssueOptions = {},
-): Promise<{ secured: Record<string, unknown> | string; bytes: Uint8Array }> {
-  let documentText: string | undefined;
-  const secured = await issue(deps, key, credential, options, (text) => {
-    documentText = text;
-  });
-  if (typeof secured === 'string') return { secured, bytes: utf8Encode(secured) };
-  const text =
-    options.format === 'eddsa-jcs-2022' && documentText !== undefined
-      ? canonicalizeWithMember(documentText, credential, 'proof', secured.proof)
-      : canonicalize(secured);
-  return { secured, bytes: utf8Encode(text) };
-}
-
-async function issue(
-  deps: IssueDeps,
-  key: SigningKey,
-  credential: Record<string, unknown>,
-  options: IssueOptions,
-  onDocumentText?: (text: string) => void,
 ): Promise<Record<string, unknown> | string> {
   if (!isRecord(credential)) throw new TesseraError('INPUT_INVALID', 'the credential must be a JSON object');
   if ('proof' in credential)
@@ -118,6 +78,5 @@ async function issue(
     key,
     proofPurpose: 'assertionMethod',
     created: isoSeconds((deps.now ?? (() => new Date()))()),
-    ...(onDocumentText === undefined ? {} : { onDocumentText }),
   });
 }

@@ -166,8 +166,8 @@ export async function issuanceCommitment(
 }
 
 /**
- * `issuanceCommitment` from the credential bytes already at hand (`issueCredentialWithBytes`),
- * with a synchronous SHA-256: the issuing path computes it inside its transaction.
+ * `issuanceCommitment` over `credentialBytes(secured)`, with a synchronous SHA-256: the issuing
+ * path computes it inside its transaction.
  */
 export function commitmentOfBytes(
   sha256: (data: Uint8Array) => Uint8Array,

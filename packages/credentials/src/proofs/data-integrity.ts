@@ -43,14 +43,12 @@ export async function hashData(
   suite: VerifiableSuite,
   unsecured: Json,
   proofConfig: Json,
-  onDocumentText?: (text: string) => void,
 ): Promise<Uint8Array> {
   const transform = transformOf(suite);
   const [configText, docText] = await Promise.all([
     canonicalText(deps, transform, proofConfig),
     canonicalText(deps, transform, unsecured),
   ]);
-  onDocumentText?.(docText);
   // Hash the canonical text as UTF-8 (the port encodes; Node hashes strings without a copy).
   const [configHash, docHash] = await Promise.all([
     deps.crypto.sha256(configText),
@@ -67,8 +65,6 @@ export interface SignOptions {
   created: string;
   challenge?: string;
   domain?: string;
-  /** Told the canonical text of the document the proof covers (JCS or RDFC N-Quads). */
-  onDocumentText?: (text: string) => void;
 }
 
 /** Adds a DataIntegrityProof to `document` (which must not already carry one). */
@@ -88,7 +84,7 @@ export async function signDataIntegrity<T extends Json>(
   if (options.challenge !== undefined) proofConfig.challenge = options.challenge;
   if (options.domain !== undefined) proofConfig.domain = options.domain;
   if (document['@context'] !== undefined) proofConfig['@context'] = document['@context'];
-  const data = await hashData(deps, options.cryptosuite, document, proofConfig, options.onDocumentText);
+  const data = await hashData(deps, options.cryptosuite, document, proofConfig);
   const signature = await deps.crypto.ed25519Sign(options.key.secretKey, data);
   const proof = {
     ...proofConfig,
