@@ -91,7 +91,8 @@ export function createLogRepository(
     },
     queued: (limit) =>
       read('read log queue', undefined, async (db) => {
-        const rows = await db.selectFrom('log_queue').selectAll().orderBy('seq').limit(limit).execute();
+        const { rows } = await sql<{ seq: number; leaf: Uint8Array; hash: Uint8Array }>`select seq, leaf, hash
+          from log_queue order by seq limit ${limit}`.execute(db);
         return rows.map((r) => ({ seq: Number(r.seq), leaf: bytes(r.leaf), hash: bytes(r.hash) }));
       }),
     dequeue: (seqs) =>
