@@ -33,7 +33,8 @@ if (!port) throw new Error('verify-worker.js runs as a worker thread of the serv
 const init = workerData as WorkerInit;
 const LOCAL_TTL_MS = 2000;
 
-// Replies are batched per turn of the event loop, as the main thread batches requests.
+// Requests to the main thread (document fetches) are batched per turn of the event loop, as the
+// main thread batches verifications; answers to verifications leave one by one (`answer`).
 let outbox: FromWorker[] = [];
 const flush = () => {
   const batch = outbox;
@@ -43,6 +44,7 @@ const flush = () => {
 const post = (message: FromWorker) => {
   if (outbox.push(message) === 1) setImmediate(flush);
 };
+const answer = (message: FromWorker) => port.postMessage([message]);
 const pending = new Map<
   number,
   { url: string; resolve: (r: FetchedResource) => void; reject: (e: Error) => void }
@@ -113,9 +115,12 @@ function receive(message: ToWorker): void {
       } catch (e) {
         work = Promise.reject(e);
       }
+      // Each answer leaves at once, not with the batch: the verifications of one batch run
+      // interleaved and would otherwise all answer at its end, the main thread idle until then
+      // and this worker idle while the main thread writes them all.
       work.then(
-        (report) => post({ t: 'done', id: message.id, report: toReportText(report) }),
-        (e: unknown) => post({ t: 'failed', id: message.id, error: sendError(e) }),
+        (report) => answer({ t: 'done', id: message.id, report: toReportText(report) }),
+        (e: unknown) => answer({ t: 'failed', id: message.id, error: sendError(e) }),
       );
       break;
     }
