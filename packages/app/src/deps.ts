@@ -1,5 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { CryptoProvider } from '@tessera/core';
+import type { ProofFormat, SigningKey } from '@tessera/credentials';
 import { createTreeHasher, type TreeHasher } from '@tessera/tlog';
 import type { Store } from './ports.js';
 
@@ -19,6 +20,16 @@ export interface AppDeps {
   readonly sha256Sync?: (data: Uint8Array) => Uint8Array;
   /** Told after a transaction appended to the transparency log (the checkpoint signer wakes). */
   readonly onLogAppend?: () => void;
+  /**
+   * Signs a credential (validation included, as `issueCredential`): the server passes one that
+   * runs in its worker threads, so signing takes no time on the event loop. Absent: in-process.
+   */
+  readonly signCredential?: (
+    key: SigningKey,
+    credential: Record<string, unknown>,
+    format: ProofFormat,
+    at: Date,
+  ) => Promise<Record<string, unknown> | string>;
 }
 
 /** ISO-8601 UTC with milliseconds: the storage form of times. */

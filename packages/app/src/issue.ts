@@ -5,6 +5,7 @@ import {
   issueCredential,
   logTime,
   type ProofFormat,
+  type SigningKey,
 } from '@tessera/credentials';
 import { type AppDeps, syncSha256, timestamp } from './deps.js';
 import { checkIssueRequest, type IssueRequest, prepareCredential } from './issue-request.js';
@@ -58,58 +59,67 @@ export async function issueForTenant(
   // reserved durably beforehand: if this issuance fails, its indexes are never used).
   const status = await drawStatus(deps, tenant);
   credential.credentialStatus = status.entries;
-  let issued: { secured: Record<string, unknown> | string; record: CredentialRecord };
+  let issued: { secured: Record<string, unknown> | string; record: CredentialRecord } | undefined;
   try {
-    // Everything that must agree commits together or not at all: the signature by the key
-    // active at this moment, the credential row (with its status entries and the salt of its
-    // leaf), its issuance leaf and the idempotency record.
-    issued = await deps.store.transaction(
-      async (tx) => {
-        const keyRecord = await tx.keys.active(tenant.id);
-        if (!keyRecord) throw new TesseraError('CONFLICT', 'the tenant has no active signing key');
-        const key = await signingKey(deps, tenant, keyRecord);
-        const secured = await issueCredential({ crypto: deps.crypto, now: deps.now }, key, credential, {
-          format,
-        });
-        const salt = deps.crypto.randomBytes(32);
-        const [leafHash] = await appendToLog(deps, tx, [
-          {
-            v: 1,
-            type: 'issue',
-            tenant: tenant.did,
-            time: logTime(now),
-            credential: commitmentOfBytes(syncSha256(deps), salt, credentialBytes(secured)),
-            key: key.id,
-            status: status.refs,
-          },
-        ]);
-        const record: CredentialRecord = {
-          id,
-          tenantId: tenant.id,
-          ...(achievementId !== undefined ? { achievementId } : {}),
-          ...(achievementVersion !== undefined ? { achievementVersion } : {}),
-          subjectId,
-          format: format as ProofFormat,
-          document: typeof secured === 'string' ? secured : JSON.stringify(secured),
-          verificationMethod: key.id,
-          issuedAt: timestamp(now),
-          statusEntries: status.held,
-          issuance: { leafHash: leafHash!, salt },
-        };
-        await tx.credentials.insert(record);
-        if (idempotencyKey !== undefined) {
-          await tx.idempotency.insert({
+    // Signing happens before the transaction (in the server, on a worker thread), with the key
+    // active then; the transaction checks that it still is, else signs again with the new one.
+    // A retirement that commits after the check is logged later than this issuance's time, so
+    // the log shows the key valid when it signed (as it was before signing moved out).
+    for (let attempt = 0; !issued; attempt++) {
+      const keyRecord = await deps.store.keys.active(tenant.id);
+      if (!keyRecord) throw new TesseraError('CONFLICT', 'the tenant has no active signing key');
+      const key = await signingKey(deps, tenant, keyRecord);
+      const secured = await (deps.signCredential ?? signInProcess(deps))(key, credential, format, now);
+      const salt = deps.crypto.randomBytes(32);
+      const commitment = commitmentOfBytes(syncSha256(deps), salt, credentialBytes(secured));
+      // Everything that must agree commits together or not at all: the credential row (with
+      // its status entries and the salt of its leaf), its issuance leaf and the idempotency record.
+      issued = await deps.store.transaction(
+        async (tx) => {
+          const active = await tx.keys.active(tenant.id);
+          if (active?.id !== keyRecord.id) {
+            if (attempt >= 2) throw new TesseraError('CONFLICT', 'the signing key keeps changing; retry');
+            return undefined;
+          }
+          const [leafHash] = await appendToLog(deps, tx, [
+            {
+              v: 1,
+              type: 'issue',
+              tenant: tenant.did,
+              time: logTime(now),
+              credential: commitment,
+              key: key.id,
+              status: status.refs,
+            },
+          ]);
+          const record: CredentialRecord = {
+            id,
             tenantId: tenant.id,
-            key: idempotencyKey,
-            requestHash,
-            credentialId: id,
-            createdAt: record.issuedAt,
-          });
-        }
-        return { secured, record };
-      },
-      { tenantId: tenant.id },
-    );
+            ...(achievementId !== undefined ? { achievementId } : {}),
+            ...(achievementVersion !== undefined ? { achievementVersion } : {}),
+            subjectId,
+            format: format as ProofFormat,
+            document: typeof secured === 'string' ? secured : JSON.stringify(secured),
+            verificationMethod: key.id,
+            issuedAt: timestamp(now),
+            statusEntries: status.held,
+            issuance: { leafHash: leafHash!, salt },
+          };
+          await tx.credentials.insert(record);
+          if (idempotencyKey !== undefined) {
+            await tx.idempotency.insert({
+              tenantId: tenant.id,
+              key: idempotencyKey,
+              requestHash,
+              credentialId: id,
+              createdAt: record.issuedAt,
+            });
+          }
+          return { secured, record };
+        },
+        { tenantId: tenant.id },
+      );
+    }
   } catch (e) {
     // A concurrent request with the same Idempotency-Key committed first: answer with its credential.
     // Read in a transaction of its own: it queues behind the one that won (on SQLite the same
@@ -125,6 +135,11 @@ export async function issueForTenant(
   deps.onLogAppend?.();
   return { verifiableCredential: issued.secured, record: issued.record, replayed: false };
 }
+
+const signInProcess =
+  (deps: AppDeps) =>
+  (key: SigningKey, credential: Record<string, unknown>, format: ProofFormat, at: Date) =>
+    issueCredential({ crypto: deps.crypto, now: () => at }, key, credential, { format });
 
 async function replayOf(
   repos: Repositories,

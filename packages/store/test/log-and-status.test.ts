@@ -4,11 +4,13 @@ import {
   createTenant,
   inclusionProofFor,
   issueForTenant,
+  rotateKey,
   type StatusListRecord,
   type Store,
   sequenceLog,
 } from '@tessera/app';
 import { base64Decode } from '@tessera/core';
+import { issueCredential, type ProofFormat, type SigningKey } from '@tessera/credentials';
 import { CompactRange, hashLeaf, inclusionProof, verifyInclusion } from '@tessera/tlog';
 import BetterSqlite3 from 'better-sqlite3';
 import { expect, it } from 'vitest';
@@ -345,5 +347,37 @@ describeContract('issuance on the store (status entries and log leaves under con
     expect(inList(second.id)).toBe(4);
     // Half full means half: list 1 never handed out a value past 65,536.
     expect((await store().statusLists.bySeq(tenant.id, 'revocation', 1))!.allocated).toBe(65_536);
+  }, 60_000);
+
+  it('a key rotated while a credential is being signed: the issuance signs again with the new key', async () => {
+    const base = await issuanceDeps(store());
+    const tenant = await freshTenant(base);
+    const keys: string[] = [];
+    const deps = {
+      ...base,
+      signCredential: async (
+        key: SigningKey,
+        credential: Record<string, unknown>,
+        format: ProofFormat,
+        at: Date,
+      ) => {
+        keys.push(key.id);
+        // The first signing loses the race: a rotation commits before its transaction begins.
+        if (keys.length === 1) await rotateKey(deps, tenant);
+        return issueCredential({ crypto: base.crypto, now: () => at }, key, credential, { format });
+      },
+    };
+    const o = await issueForTenant(deps, tenant, {
+      credential: aBadge(),
+      options: { format: 'eddsa-jcs-2022' },
+    });
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).not.toBe(keys[1]);
+    const active = await store().keys.active(tenant.id);
+    expect(o.record.verificationMethod).toBe(keys[1]);
+    expect(o.record.verificationMethod).toBe(active!.verificationMethod);
+    expect(
+      (o.verifiableCredential as { proof: { verificationMethod: string } }).proof.verificationMethod,
+    ).toBe(keys[1]);
   }, 60_000);
 });
