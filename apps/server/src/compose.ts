@@ -1,5 +1,11 @@
 import type { AppDeps, Store } from '@tessera/app';
-import { createGuardedFetcher, createVerifier, type Fetcher, type Verifier } from '@tessera/credentials';
+import {
+  createGuardedFetcher,
+  createVerifier,
+  type Fetcher,
+  issueCredential,
+  type Verifier,
+} from '@tessera/credentials';
 import { createNodeCrypto, sha256Sync } from '@tessera/crypto-node';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './config.js';
@@ -40,6 +46,7 @@ export function composeDeps(options: ComposeOptions): ServerDeps {
   const now = options.now ?? (() => new Date());
   // Every write that appends to the log wakes the checkpoint signer (built right after).
   let logAppended = () => {};
+  let signer: Verification['signCredential'];
   const app: AppDeps = {
     store: options.store,
     crypto,
@@ -48,6 +55,10 @@ export function composeDeps(options: ComposeOptions): ServerDeps {
     publicUrl: options.config.publicUrl,
     now,
     onLogAppend: () => logAppended(),
+    signCredential: (key, credential, format, at) =>
+      signer
+        ? signer(key, credential, format, at)
+        : issueCredential({ crypto, now: () => at }, key, credential, { format }),
   };
   const log = createLogService(app, options.logger);
   logAppended = () => log.poke();
@@ -85,6 +96,8 @@ export function composeDeps(options: ComposeOptions): ServerDeps {
           logger: options.logger,
         })
       : inProcessVerification(verifier, options.config.bodyLimitBytes);
+  // With workers, issuance signs there too: the event loop keeps only the durable write.
+  if (verification.signCredential) signer = verification.signCredential;
   return {
     app,
     verifier,

@@ -1,5 +1,12 @@
 import { TesseraError } from '@tessera/core';
-import { type Check, firstFailure, type VerificationReport, type Verifier } from '@tessera/credentials';
+import {
+  type Check,
+  firstFailure,
+  type ProofFormat,
+  type SigningKey,
+  type VerificationReport,
+  type Verifier,
+} from '@tessera/credentials';
 import { parseJsonBody } from './body.js';
 import { VerifyCredentialRequestSchema, VerifyPresentationRequestSchema } from './schemas.js';
 
@@ -23,6 +30,13 @@ export interface ReportText {
 export interface Verification {
   verifyCredential(bodyText: string): Promise<ReportText>;
   verifyPresentation(bodyText: string): Promise<ReportText>;
+  /** Signs on a worker thread (the pool only; in-process verification has no signer). */
+  readonly signCredential?: (
+    key: SigningKey,
+    credential: Record<string, unknown>,
+    format: ProofFormat,
+    at: Date,
+  ) => Promise<Record<string, unknown> | string>;
   /** Forgets cached DID documents of this server's tenants (after a key rotation). */
   invalidate(): void;
   close(): Promise<void>;
@@ -70,6 +84,16 @@ export interface WorkerInit {
 /** Main → worker. */
 export type ToWorker =
   | {
+      /** Sign a credential (issuance): `issueCredential` with this key, on the worker's thread. */
+      readonly t: 'sign';
+      readonly id: number;
+      readonly key: SigningKey;
+      readonly credential: Record<string, unknown>;
+      readonly format: ProofFormat;
+      /** The issuance time (ms since the epoch): the proof's `created`. */
+      readonly now: number;
+    }
+  | {
       readonly t: 'verify';
       readonly id: number;
       readonly kind: 'credential' | 'presentation';
@@ -92,6 +116,7 @@ export type ToWorker =
 export type FromWorker =
   | { readonly t: 'ready' }
   | { readonly t: 'done'; readonly id: number; readonly report: ReportText }
+  | { readonly t: 'signed'; readonly id: number; readonly secured: Record<string, unknown> | string }
   | { readonly t: 'failed'; readonly id: number; readonly error: SentError }
   | {
       readonly t: 'fetch';

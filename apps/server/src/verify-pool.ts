@@ -79,8 +79,9 @@ export class VerifyBusyError extends TesseraError {
 }
 
 interface Task {
-  readonly message: Extract<ToWorker, { t: 'verify' }>;
-  readonly resolve: (report: ReportText) => void;
+  readonly message: Extract<ToWorker, { t: 'verify' | 'sign' }>;
+  // A verification answers a report; a signing, the secured credential.
+  readonly resolve: (answer: ReportText | Record<string, unknown> | string) => void;
   readonly reject: (e: Error) => void;
 }
 
@@ -170,11 +171,13 @@ export function createVerifyPool(options: VerifyPoolOptions): Verification & { r
           answerFetch(slot, worker, m);
           break;
         case 'done':
+        case 'signed':
         case 'failed': {
           const task = slot.inFlight.get(m.id);
           if (!task) break;
           slot.inFlight.delete(m.id);
           if (m.t === 'done') task.resolve(m.report);
+          else if (m.t === 'signed') task.resolve(m.secured);
           else task.reject(receiveError(m.error));
           break;
         }
@@ -254,25 +257,19 @@ export function createVerifyPool(options: VerifyPoolOptions): Verification & { r
     }
   };
 
-  const submit = (kind: 'credential' | 'presentation', text: string): Promise<ReportText> =>
-    new Promise<ReportText>((resolve, reject) => {
+  const submit = <A>(make: (id: number) => Task['message']): Promise<A> =>
+    new Promise<A>((resolve, reject) => {
       if (closed) {
         reject(new TesseraError('UNAVAILABLE', 'the server is shutting down'));
         return;
       }
       const outstanding = atLimit();
       if (outstanding !== undefined) {
-        reject(new VerifyBusyError(`verification is busy (${outstanding} in progress); retry shortly`));
+        reject(new VerifyBusyError(`the workers are busy (${outstanding} in progress); retry shortly`));
         return;
       }
-      const message: Task['message'] = {
-        t: 'verify',
-        id: nextId++,
-        kind,
-        text,
-        now: options.now().getTime(),
-      };
-      const task: Task = { message, resolve, reject };
+      const message = make(nextId++);
+      const task: Task = { message, resolve: resolve as Task['resolve'], reject };
       const slot = queue.length === 0 ? freeSlot() : undefined;
       if (slot) dispatch(slot, task);
       else queue.push(task);
@@ -286,8 +283,31 @@ export function createVerifyPool(options: VerifyPoolOptions): Verification & { r
 
   return {
     size,
-    verifyCredential: (text) => submit('credential', text),
-    verifyPresentation: (text) => submit('presentation', text),
+    verifyCredential: (text) =>
+      submit<ReportText>((id) => ({
+        t: 'verify',
+        id,
+        kind: 'credential',
+        text,
+        now: options.now().getTime(),
+      })),
+    verifyPresentation: (text) =>
+      submit<ReportText>((id) => ({
+        t: 'verify',
+        id,
+        kind: 'presentation',
+        text,
+        now: options.now().getTime(),
+      })),
+    signCredential: (key, credential, format, at) =>
+      submit<Record<string, unknown> | string>((id) => ({
+        t: 'sign',
+        id,
+        key,
+        credential,
+        format,
+        now: at.getTime(),
+      })),
     invalidate() {
       for (const s of slots) if (s.worker) enqueue(s, { t: 'invalidate' });
     },

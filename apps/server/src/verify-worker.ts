@@ -11,6 +11,7 @@ import {
   createVerifier,
   type FetchedResource,
   type Fetcher,
+  issueCredential,
   logKeyVerifier,
   type VerificationReport,
 } from '@tessera/credentials';
@@ -100,6 +101,16 @@ port.on('message', (batch: ToWorker[]) => {
 
 function receive(message: ToWorker): void {
   switch (message.t) {
+    case 'sign': {
+      // The same engine call as in-process issuance; the key and credential came by structured clone.
+      issueCredential({ crypto, now: () => new Date(message.now) }, message.key, message.credential, {
+        format: message.format,
+      }).then(
+        (secured) => answer({ t: 'signed', id: message.id, secured }),
+        (e: unknown) => answer({ t: 'failed', id: message.id, error: sendError(e) }),
+      );
+      break;
+    }
     case 'verify': {
       let work: Promise<VerificationReport>;
       try {

@@ -72,6 +72,38 @@ async function sameAnswer(path: string, body: unknown): Promise<{ status: number
   return viaPool;
 }
 
+describe('issuance signed in the worker pool', () => {
+  it('issues through the pooled app in every format: the worker signed, the credential verifies in-process', async () => {
+    const web = await h.tenant('pool-sign');
+    for (const format of ['eddsa-rdfc-2022', 'eddsa-jcs-2022', 'vc-jwt']) {
+      const r = await post(
+        pooledApp,
+        '/credentials/issue',
+        { credential: sampleCredential(), options: { format } },
+        web.key,
+      );
+      expect(r.status).toBe(201);
+      const vc = JSON.parse(r.text).verifiableCredential;
+      if (format !== 'vc-jwt') expect(vc.proof.cryptosuite).toBe(format);
+      const check = await post(h.app, '/credentials/verify', { verifiableCredential: vc });
+      expect(check.status).toBe(200);
+    }
+  });
+
+  it('a credential the engine refuses to sign fails in the worker with the code it has in-process', async () => {
+    const web = await h.tenant('pool-sign-bad');
+    const bad = { ...sampleCredential(), validFrom: 'yesterday' };
+    const viaPool = await post(pooledApp, '/credentials/issue', { credential: bad }, web.key);
+    const inProcess = await post(h.app, '/credentials/issue', { credential: bad }, web.key);
+    expect(viaPool.status).toBe(400);
+    // The engine's own field check (the request's shape was fine): it ran where the signing did.
+    expect(JSON.parse(viaPool.text).detail).toContain('validFrom');
+    expect(JSON.parse(viaPool.text).code).toBe(JSON.parse(inProcess.text).code);
+    expect(typeof pooled.verification.signCredential).toBe('function');
+    expect(h.deps.verification.signCredential).toBeUndefined();
+  });
+});
+
 describe('verification in the worker pool', () => {
   it('answers byte-identically to in-process verification: every format, did:web and did:key, failures too', async () => {
     const web = await h.tenant('pool-web');
