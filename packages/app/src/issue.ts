@@ -137,8 +137,7 @@ export async function issueForTenant(
 }
 
 const signInProcess =
-  (deps: AppDeps) =>
-  (key: SigningKey, credential: Record<string, unknown>, format: ProofFormat, at: Date) =>
+  (deps: AppDeps) => (key: SigningKey, credential: Record<string, unknown>, format: ProofFormat, at: Date) =>
     issueCredential({ crypto: deps.crypto, now: () => at }, key, credential, { format });
 
 async function replayOf(
