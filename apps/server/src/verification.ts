@@ -1,3 +1,4 @@
+import type { CredentialSigner } from '@tessera/app';
 import { TesseraError } from '@tessera/core';
 import {
   type Check,
@@ -31,12 +32,7 @@ export interface Verification {
   verifyCredential(bodyText: string): Promise<ReportText>;
   verifyPresentation(bodyText: string): Promise<ReportText>;
   /** Signs on a worker thread (the pool only; in-process verification has no signer). */
-  readonly signCredential?: (
-    key: SigningKey,
-    credential: Record<string, unknown>,
-    format: ProofFormat,
-    at: Date,
-  ) => Promise<Record<string, unknown> | string>;
+  readonly signCredential?: CredentialSigner;
   /** Forgets cached DID documents of this server's tenants (after a key rotation). */
   invalidate(): void;
   close(): Promise<void>;

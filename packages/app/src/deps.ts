@@ -24,13 +24,16 @@ export interface AppDeps {
    * Signs a credential (validation included, as `issueCredential`): the server passes one that
    * runs in its worker threads, so signing takes no time on the event loop. Absent: in-process.
    */
-  readonly signCredential?: (
-    key: SigningKey,
-    credential: Record<string, unknown>,
-    format: ProofFormat,
-    at: Date,
-  ) => Promise<Record<string, unknown> | string>;
+  readonly signCredential?: CredentialSigner;
 }
+
+/** `issueCredential` for a key, a credential, a format and the issuance time (the proof's `created`). */
+export type CredentialSigner = (
+  key: SigningKey,
+  credential: Record<string, unknown>,
+  format: ProofFormat,
+  at: Date,
+) => Promise<Record<string, unknown> | string>;
 
 /** ISO-8601 UTC with milliseconds: the storage form of times. */
 export const timestamp = (d: Date): string => d.toISOString();
