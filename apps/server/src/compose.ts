@@ -1,11 +1,5 @@
-import type { AppDeps, Store } from '@tessera/app';
-import {
-  createGuardedFetcher,
-  createVerifier,
-  type Fetcher,
-  issueCredential,
-  type Verifier,
-} from '@tessera/credentials';
+import { type AppDeps, inProcessSigner, type Store } from '@tessera/app';
+import { createGuardedFetcher, createVerifier, type Fetcher, type Verifier } from '@tessera/credentials';
 import { createNodeCrypto, sha256Sync } from '@tessera/crypto-node';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './config.js';
@@ -47,6 +41,7 @@ export function composeDeps(options: ComposeOptions): ServerDeps {
   // Every write that appends to the log wakes the checkpoint signer (built right after).
   let logAppended = () => {};
   let signer: Verification['signCredential'];
+  const ownSigner = inProcessSigner(crypto);
   const app: AppDeps = {
     store: options.store,
     crypto,
@@ -55,10 +50,8 @@ export function composeDeps(options: ComposeOptions): ServerDeps {
     publicUrl: options.config.publicUrl,
     now,
     onLogAppend: () => logAppended(),
-    signCredential: (key, credential, format, at) =>
-      signer
-        ? signer(key, credential, format, at)
-        : issueCredential({ crypto, now: () => at }, key, credential, { format }),
+    // The verify pool's signer once it exists (below), else this thread's.
+    signCredential: (key, credential, format, at) => (signer ?? ownSigner)(key, credential, format, at),
   };
   const log = createLogService(app, options.logger);
   logAppended = () => log.poke();

@@ -1,4 +1,4 @@
-import type { CredentialSigner } from '@tessera/app';
+import type { CredentialSigner, SignedCredential } from '@tessera/app';
 import { TesseraError } from '@tessera/core';
 import {
   type Check,
@@ -112,7 +112,7 @@ export type ToWorker =
 export type FromWorker =
   | { readonly t: 'ready' }
   | { readonly t: 'done'; readonly id: number; readonly report: ReportText }
-  | { readonly t: 'signed'; readonly id: number; readonly secured: Record<string, unknown> | string }
+  | { readonly t: 'signed'; readonly id: number; readonly signed: SignedCredential }
   | { readonly t: 'failed'; readonly id: number; readonly error: SentError }
   | {
       readonly t: 'fetch';

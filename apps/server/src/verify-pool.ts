@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { SignedCredential } from '@tessera/app';
 import { TesseraError } from '@tessera/core';
 import type { Fetcher } from '@tessera/credentials';
 import type { Logger } from 'pino';
@@ -80,8 +81,8 @@ export class VerifyBusyError extends TesseraError {
 
 interface Task {
   readonly message: Extract<ToWorker, { t: 'verify' | 'sign' }>;
-  // A verification answers a report; a signing, the secured credential.
-  readonly resolve: (answer: ReportText | Record<string, unknown> | string) => void;
+  // A verification answers a report; a signing, the secured credential and its bytes.
+  readonly resolve: (answer: ReportText | SignedCredential) => void;
   readonly reject: (e: Error) => void;
 }
 
@@ -177,7 +178,7 @@ export function createVerifyPool(options: VerifyPoolOptions): Verification & { r
           if (!task) break;
           slot.inFlight.delete(m.id);
           if (m.t === 'done') task.resolve(m.report);
-          else if (m.t === 'signed') task.resolve(m.secured);
+          else if (m.t === 'signed') task.resolve(m.signed);
           else task.reject(receiveError(m.error));
           break;
         }
@@ -275,6 +276,11 @@ export function createVerifyPool(options: VerifyPoolOptions): Verification & { r
       else queue.push(task);
     });
 
+  const verify =
+    (kind: 'credential' | 'presentation') =>
+    (text: string): Promise<ReportText> =>
+      submit<ReportText>((id) => ({ t: 'verify', id, kind, text, now: options.now().getTime() }));
+
   for (let i = 0; i < size; i++) {
     const slot: Slot = { index: i, worker: undefined, inFlight: new Map(), outbox: [], crashes: 0 };
     slots.push(slot);
@@ -283,31 +289,10 @@ export function createVerifyPool(options: VerifyPoolOptions): Verification & { r
 
   return {
     size,
-    verifyCredential: (text) =>
-      submit<ReportText>((id) => ({
-        t: 'verify',
-        id,
-        kind: 'credential',
-        text,
-        now: options.now().getTime(),
-      })),
-    verifyPresentation: (text) =>
-      submit<ReportText>((id) => ({
-        t: 'verify',
-        id,
-        kind: 'presentation',
-        text,
-        now: options.now().getTime(),
-      })),
+    verifyCredential: verify('credential'),
+    verifyPresentation: verify('presentation'),
     signCredential: (key, credential, format, at) =>
-      submit<Record<string, unknown> | string>((id) => ({
-        t: 'sign',
-        id,
-        key,
-        credential,
-        format,
-        now: at.getTime(),
-      })),
+      submit<SignedCredential>((id) => ({ t: 'sign', id, key, credential, format, now: at.getTime() })),
     invalidate() {
       for (const s of slots) if (s.worker) enqueue(s, { t: 'invalidate' });
     },

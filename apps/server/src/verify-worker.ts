@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import {
   createStatusChecker,
   createVerifier,
+  credentialBytes,
   type FetchedResource,
   type Fetcher,
   issueCredential,
@@ -106,7 +107,9 @@ function receive(message: ToWorker): void {
       issueCredential({ crypto, now: () => new Date(message.now) }, message.key, message.credential, {
         format: message.format,
       }).then(
-        (secured) => answer({ t: 'signed', id: message.id, secured }),
+        // The bytes the log commitment digests are canonicalized here too, off the event loop.
+        (secured) =>
+          answer({ t: 'signed', id: message.id, signed: { secured, bytes: credentialBytes(secured) } }),
         (e: unknown) => answer({ t: 'failed', id: message.id, error: sendError(e) }),
       );
       break;

@@ -1,6 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { CryptoProvider } from '@tessera/core';
-import type { ProofFormat, SigningKey } from '@tessera/credentials';
+import { credentialBytes, issueCredential, type ProofFormat, type SigningKey } from '@tessera/credentials';
 import { createTreeHasher, type TreeHasher } from '@tessera/tlog';
 import type { Store } from './ports.js';
 
@@ -27,13 +27,30 @@ export interface AppDeps {
   readonly signCredential?: CredentialSigner;
 }
 
-/** `issueCredential` for a key, a credential, a format and the issuance time (the proof's `created`). */
+/**
+ * `issueCredential` for a key, a credential, a format and the issuance time (the proof's
+ * `created`), answering the secured credential with its `credentialBytes` (what the log
+ * commitment digests), computed where the signing ran.
+ */
 export type CredentialSigner = (
   key: SigningKey,
   credential: Record<string, unknown>,
   format: ProofFormat,
   at: Date,
-) => Promise<Record<string, unknown> | string>;
+) => Promise<SignedCredential>;
+
+export interface SignedCredential {
+  readonly secured: Record<string, unknown> | string;
+  readonly bytes: Uint8Array;
+}
+
+/** The signer on the calling thread (the default when `signCredential` is absent). */
+export const inProcessSigner =
+  (crypto: CryptoProvider): CredentialSigner =>
+  async (key, credential, format, at) => {
+    const secured = await issueCredential({ crypto, now: () => at }, key, credential, { format });
+    return { secured, bytes: credentialBytes(secured) };
+  };
 
 /** ISO-8601 UTC with milliseconds: the storage form of times. */
 export const timestamp = (d: Date): string => d.toISOString();

@@ -1,16 +1,9 @@
 import { canonicalize, TesseraError, toHex, utf8Encode } from '@tessera/core';
-import {
-  commitmentOfBytes,
-  credentialBytes,
-  issueCredential,
-  logTime,
-  type ProofFormat,
-  type SigningKey,
-} from '@tessera/credentials';
-import { type AppDeps, syncSha256, timestamp } from './deps.js';
+import { commitmentOfBytes, logTime, type ProofFormat } from '@tessera/credentials';
+import { type AppDeps, inProcessSigner, syncSha256, timestamp } from './deps.js';
 import { checkIssueRequest, type IssueRequest, prepareCredential } from './issue-request.js';
 import { appendToLog } from './log-append.js';
-import type { CredentialRecord, Repositories, TenantRecord } from './ports.js';
+import type { CredentialRecord, IssuerKeyRecord, Repositories, TenantRecord } from './ports.js';
 import { signingKey } from './signing-key.js';
 import { drawStatus } from './status-lists.js';
 
@@ -65,20 +58,28 @@ export async function issueForTenant(
     // active then; the transaction checks that it still is, else signs again with the new one.
     // A retirement that commits after the check is logged later than this issuance's time, so
     // the log shows the key valid when it signed (as it was before signing moved out).
+    let keyRecord = activeKeyOf(deps, tenant.id) ?? (await deps.store.keys.active(tenant.id));
     for (let attempt = 0; !issued; attempt++) {
-      const keyRecord = await deps.store.keys.active(tenant.id);
       if (!keyRecord) throw new TesseraError('CONFLICT', 'the tenant has no active signing key');
-      const key = await signingKey(deps, tenant, keyRecord);
-      const secured = await (deps.signCredential ?? signInProcess(deps))(key, credential, format, now);
+      const signedWith: IssuerKeyRecord = keyRecord;
+      const key = await signingKey(deps, tenant, signedWith);
+      const { secured, bytes } = await (deps.signCredential ?? inProcessSigner(deps.crypto))(
+        key,
+        credential,
+        format,
+        now,
+      );
       const salt = deps.crypto.randomBytes(32);
-      const commitment = commitmentOfBytes(syncSha256(deps), salt, credentialBytes(secured));
+      const commitment = commitmentOfBytes(syncSha256(deps), salt, bytes);
       // Everything that must agree commits together or not at all: the credential row (with
       // its status entries and the salt of its leaf), its issuance leaf and the idempotency record.
       issued = await deps.store.transaction(
         async (tx) => {
           const active = await tx.keys.active(tenant.id);
-          if (active?.id !== keyRecord.id) {
+          rememberActiveKey(deps, tenant.id, active);
+          if (active?.id !== signedWith.id) {
             if (attempt >= 2) throw new TesseraError('CONFLICT', 'the signing key keeps changing; retry');
+            keyRecord = active;
             return undefined;
           }
           const [leafHash] = await appendToLog(deps, tx, [
@@ -136,9 +137,19 @@ export async function issueForTenant(
   return { verifiableCredential: issued.secured, record: issued.record, replayed: false };
 }
 
-const signInProcess =
-  (deps: AppDeps) => (key: SigningKey, credential: Record<string, unknown>, format: ProofFormat, at: Date) =>
-    issueCredential({ crypto: deps.crypto, now: () => at }, key, credential, { format });
+// The tenant's active key as the last issuance found it, per deps: the issuing transaction
+// checks it anyway (and signs again when it changed), so the read before signing is skipped.
+const activeKeys = new WeakMap<AppDeps, Map<string, IssuerKeyRecord>>();
+const activeKeyOf = (deps: AppDeps, tenantId: string) => activeKeys.get(deps)?.get(tenantId);
+function rememberActiveKey(deps: AppDeps, tenantId: string, key: IssuerKeyRecord | undefined): void {
+  let known = activeKeys.get(deps);
+  if (!known) {
+    known = new Map();
+    activeKeys.set(deps, known);
+  }
+  if (key) known.set(tenantId, key);
+  else known.delete(tenantId);
+}
 
 async function replayOf(
   repos: Repositories,

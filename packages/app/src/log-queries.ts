@@ -83,18 +83,18 @@ export async function credentialReceipt(
   // A credential issued before the log existed has no leaf, hence no receipt.
   if (!credential || !issuance) throw new TesseraError('NOT_FOUND', `no credential ${credentialId}`);
   const keyHashes = (await deps.store.log.keyEvents(credential.verificationMethod)).map((e) => e.leafHash);
-  const indexesOf = (hashes: Uint8Array[]) => Promise.all(hashes.map((h) => deps.store.log.indexOfHash(h)));
-  let [leafIndex, ...keyIndexesNow] = await indexesOf([issuance.leafHash, ...keyHashes]);
+  const indexesOf = () =>
+    Promise.all([issuance.leafHash, ...keyHashes].map((h) => deps.store.log.indexOfHash(h)));
+  let indexes = await indexesOf();
   let checkpoint = await deps.store.log.latestCheckpoint();
   // The issuance or a key event (a retirement just made) may still be queued, or newer than
   // the last checkpoint (at most a second old): sequence and sign now rather than leave it out.
-  const covered = (i: number | undefined) =>
-    i !== undefined && checkpoint !== undefined && i < checkpoint.size;
-  if (!covered(leafIndex) || !keyIndexesNow.every(covered)) {
+  if (!indexes.every((i) => i !== undefined && checkpoint !== undefined && i < checkpoint.size)) {
     await sequenceLog(deps);
-    [leafIndex] = await indexesOf([issuance.leafHash]);
+    indexes = await indexesOf();
     checkpoint = await signLatestCheckpoint(deps, identity);
   }
+  const [leafIndex, ...keyIndexes] = indexes;
   if (leafIndex === undefined || !checkpoint || checkpoint.size <= leafIndex)
     throw new TesseraError('UNAVAILABLE', 'the issuance is not in a signed checkpoint yet');
   const size = checkpoint.size;
@@ -105,15 +105,15 @@ export async function credentialReceipt(
     const hashes = await inclusionProof(reader, index, size);
     return { leafIndex: index, leaf: base64Encode(leaf.leaf), hashes: hashes.map(base64Encode) };
   };
-  const keyIndexes = (await indexesOf(keyHashes)).filter((i): i is number => i !== undefined && i < size);
-  const issuanceIndex = leafIndex;
+  // Key events logged after the checkpoint (a retirement just made) are not in it: left out.
+  const keyEventIndexes = keyIndexes.filter((i): i is number => i !== undefined && i < size);
   return {
     type: 'TesseraLogReceipt',
     version: 1,
     credentialId: `urn:uuid:${credentialId}`,
     salt: encodeSalt(issuance.salt),
     checkpoint: checkpoint.note,
-    issuance: await entry(issuanceIndex),
-    keyEvents: await Promise.all(keyIndexes.sort((a, b) => a - b).map(entry)),
+    issuance: await entry(leafIndex),
+    keyEvents: await Promise.all(keyEventIndexes.sort((a, b) => a - b).map(entry)),
   };
 }

@@ -22,7 +22,7 @@ export interface Runner {
   read?<T>(tenantId: string | undefined, fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
   /**
    * Takes log leaves to be written when the transaction commits rather than now: a SQLite
-   * group commit writes all its members' leaves in one statement (sqlite-store.ts).
+   * group commit writes all its members' leaves together, just before its COMMIT (sqlite-store.ts).
    */
   deferLeaves?(leaves: readonly QueueingLeaf[]): void;
 }

@@ -152,54 +152,51 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
         // transaction fail half-way with SQLITE_BUSY when it upgrades from read to write.
         await sql`begin immediate`.execute(conn);
         try {
-          // Log leaves queued by the members that succeeded, written together before COMMIT:
-          // one multi-row statement instead of one per issuance. A member rolled back to its
-          // savepoint leaves none behind; a failure here fails the whole batch.
+          // Log leaves queued by the members that succeeded, written just before COMMIT through
+          // one prepared statement. A member rolled back to its savepoint leaves none behind; a
+          // failure here fails the whole batch.
           const leaves: QueueingLeaf[] = [];
           let memberLeaves: QueueingLeaf[] = [];
           const runner: Runner = {
             dialect: 'sqlite',
             run: (_tenantId, fn) => fn(conn),
             deferLeaves: (l) => {
-              memberLeaves.push(...l);
+              for (const leaf of l) memberLeaves.push(leaf);
             },
           };
           const repos = createRepositories(runner);
-          // A solo transaction runs alone, without a savepoint: it is the whole transaction.
-          const solo = queue[0]!.solo;
-          if (solo) {
-            const pending = queue.shift()!;
+          /** Runs one caller's callback; false when a solo one failed (and was rolled back). */
+          const runMember = async (pending: Pending, savepoint: boolean): Promise<boolean> => {
             attempted++;
             memberLeaves = [];
+            if (savepoint) await sql`savepoint member`.execute(conn);
             try {
               const value = await runInTransactionContext(() => pending.fn(repos));
-              leaves.push(...memberLeaves);
+              if (savepoint) await sql`release member`.execute(conn);
+              for (const leaf of memberLeaves) leaves.push(leaf);
               succeeded.push({ pending, value });
+              return true;
             } catch (e) {
               pending.reject(e);
-              if (raw.inTransaction) await sql`rollback`.execute(conn);
-              return;
-            }
-          }
-          for (let n = 0; !solo && n < maxBatch && queue.length > 0 && !queue[0]!.solo; n++) {
-            const pending = queue.shift()!;
-            attempted++;
-            memberLeaves = [];
-            await sql`savepoint member`.execute(conn);
-            try {
-              const value = await runInTransactionContext(() => pending.fn(repos));
-              await sql`release member`.execute(conn);
-              leaves.push(...memberLeaves);
-              succeeded.push({ pending, value });
-            } catch (e) {
-              pending.reject(e);
+              if (!savepoint) {
+                if (raw.inTransaction) await sql`rollback`.execute(conn);
+                return false;
+              }
               // Some errors (I/O, disk full) make SQLite roll the whole transaction back: then
               // every member of the batch is lost and must not be acknowledged.
               if (!raw.inTransaction)
                 throw new TesseraError('UNAVAILABLE', 'SQLite rolled the transaction back');
               await sql`rollback to member`.execute(conn);
               await sql`release member`.execute(conn);
+              return true;
             }
+          };
+          // A solo transaction runs alone, without a savepoint: it is the whole transaction.
+          if (queue[0]!.solo) {
+            if (!(await runMember(queue.shift()!, false))) return;
+          } else {
+            for (let n = 0; n < maxBatch && queue.length > 0 && !queue[0]!.solo; n++)
+              await runMember(queue.shift()!, true);
           }
           // On the writer's own handle (this batch holds it): no query-builder work per leaf.
           if (leaves.length > 0) {

@@ -3,6 +3,7 @@ import {
   appendToLog,
   createTenant,
   inclusionProofFor,
+  inProcessSigner,
   issueForTenant,
   rotateKey,
   type StatusListRecord,
@@ -10,7 +11,7 @@ import {
   sequenceLog,
 } from '@tessera/app';
 import { base64Decode } from '@tessera/core';
-import { issueCredential, type ProofFormat, type SigningKey } from '@tessera/credentials';
+import type { ProofFormat, SigningKey } from '@tessera/credentials';
 import { CompactRange, hashLeaf, inclusionProof, verifyInclusion } from '@tessera/tlog';
 import BetterSqlite3 from 'better-sqlite3';
 import { expect, it } from 'vitest';
@@ -364,7 +365,7 @@ describeContract('issuance on the store (status entries and log leaves under con
         keys.push(key.id);
         // The first signing loses the race: a rotation commits before its transaction begins.
         if (keys.length === 1) await rotateKey(deps, tenant);
-        return issueCredential({ crypto: base.crypto, now: () => at }, key, credential, { format });
+        return inProcessSigner(base.crypto)(key, credential, format, at);
       },
     };
     const o = await issueForTenant(deps, tenant, {
