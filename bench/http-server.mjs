@@ -1,9 +1,10 @@
 /**
  * The server under test for `bench/http.mjs`: `node apps/server/dist/main.js` in its own process
- * (fresh data directory, silent logs, no rate limit), started and stopped one at a time. Every
+ * in production mode (fresh data directory and master key, silent logs, no rate limit), started and stopped one at a time. Every
  * child is SIGKILLed and every data directory removed when the bench exits, however it exits.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -50,7 +51,9 @@ export async function startServer(label, { env = {}, adminToken, nodeArgs = [] }
       HOST: '127.0.0.1',
       TESSERA_PUBLIC_URL: `http://127.0.0.1:${port}`,
       TESSERA_DATA_DIR: dir,
-      TESSERA_DEV: '1',
+      // Production mode, as deployed: a master key of the run's own, no development helpers.
+      NODE_ENV: 'production',
+      TESSERA_MASTER_KEY: randomBytes(32).toString('base64url'),
       TESSERA_ADMIN_TOKEN: adminToken,
       TESSERA_LOG_LEVEL: 'silent',
       TESSERA_RATE_LIMIT: '0',

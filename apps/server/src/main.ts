@@ -5,7 +5,7 @@ import { composeDeps } from './compose.js';
 import { ConfigError, loadConfig, type ServerConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { demoCurl, ensureDemo } from './seed.js';
-import { startServer } from './server.js';
+import { startServer, storeOptions } from './server.js';
 
 /**
  * `npm start`: reads the config (bad config → one line, exit 2), creates the data directory,
@@ -31,7 +31,7 @@ try {
   process.stderr.write(`tessera-server: ${(e as Error).message}\n`);
   process.exit(2);
 }
-const store = await openStore(config.databaseUrl);
+const store = await openStore(config.databaseUrl, storeOptions(config));
 // Seeding needs only the use-case deps: no verify workers for it.
 const demo = await ensureDemo(
   composeDeps({ store, logger, config: { ...config, verifyWorkers: 0 } }).app,

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Store } from '@tessera/app';
-import { openStore } from '@tessera/store';
+import { type OpenStoreOptions, openStore } from '@tessera/store';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { composeDeps } from './compose.js';
@@ -26,10 +26,16 @@ export interface StartOptions {
   readonly store?: Store;
 }
 
+/**
+ * How the server opens its store: the transaction guard (an AsyncLocalStorage hooking every
+ * promise of the process) only in development, where the code paths it checks are exercised.
+ */
+export const storeOptions = (config: ServerConfig): OpenStoreOptions => ({ guardTransactions: config.dev });
+
 /** Opens the store (migrating it), composes the deps and listens. Port 0 picks a free port. */
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
-  const store = options.store ?? (await openStore(config.databaseUrl));
+  const store = options.store ?? (await openStore(config.databaseUrl, storeOptions(config)));
   const logVerifierKey = await loadLogVerifierKey(store, config);
   const deps = composeDeps({ store, logger, config, logVerifierKey });
   try {

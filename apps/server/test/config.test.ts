@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { createRateLimiter } from '../src/rate-limit.js';
+import { storeOptions } from '../src/server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,6 +34,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TESSERA_MASTER_KEY: 'AAAA', TESSERA_DATA_DIR: join(dir, 'c') })).toThrow(
       /32 bytes/,
     );
+  });
+
+  it('guards store transactions in development only: the guard hooks every promise of the process', () => {
+    const key = Buffer.alloc(32, 7).toString('base64url');
+    const dev = loadConfig({ TESSERA_DATA_DIR: join(dir, 'd') });
+    const production = loadConfig({ NODE_ENV: 'production', TESSERA_MASTER_KEY: key, TESSERA_DATA_DIR: dir });
+    expect(storeOptions(dev).guardTransactions).toBe(true);
+    expect(storeOptions(production).guardTransactions).toBe(false);
   });
 
   it('reports the offending variable for bad values', () => {

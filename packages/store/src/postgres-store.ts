@@ -6,9 +6,9 @@ import { toStoreError } from './errors.js';
 import { assertIdentifier, DEFAULT_APP_ROLE, migrateToLatest } from './migrate.js';
 import { createRepositories, type Runner, setTenant } from './repositories.js';
 import type { Database } from './schema.js';
-import { assertOutsideTransaction, runInTransactionContext } from './transaction-guard.js';
+import { type GuardOptions, transactionGuard } from './transaction-guard.js';
 
-export interface PostgresStoreOptions {
+export interface PostgresStoreOptions extends GuardOptions {
   /** Run pending migrations on open (default true), as the connecting (owner) user. */
   readonly migrate?: boolean;
   /** Schema for the tables (default: the server's search_path, normally `public`). Created if missing. */
@@ -52,6 +52,7 @@ function createPool(
 
 /** Opens a PostgreSQL database as a Store whose queries run under row-level security. */
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
+  const guard = transactionGuard(options.guardTransactions ?? true);
   const appRole = options.appRole ?? DEFAULT_APP_ROLE;
   assertIdentifier(appRole, 'role');
   if (options.schema !== undefined) assertIdentifier(options.schema, 'schema');
@@ -101,7 +102,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     dialect: 'postgres',
     run: (tenantId, fn) => {
       checkOpen();
-      assertOutsideTransaction();
+      guard.assertOutside();
       if (tenantId === undefined) return fn(db);
       return db.transaction().execute(async (trx) => {
         await setTenant(trx, tenantId);
@@ -118,7 +119,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       txOptions: { tenantId?: string } = {},
     ): Promise<T> {
       checkOpen();
-      assertOutsideTransaction();
+      guard.assertOutside();
       let failedInside: { error: unknown } | undefined;
       try {
         return await db.transaction().execute(async (trx) => {
@@ -142,7 +143,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
             },
           };
           try {
-            return await runInTransactionContext(() => fn(createRepositories(runner)));
+            return await guard.run(() => fn(createRepositories(runner)));
           } catch (e) {
             failedInside = { error: e };
             throw e;

@@ -11,10 +11,10 @@ import { migrateToLatest } from './migrate.js';
 import { createRepositories, type Runner } from './repositories.js';
 import type { Database } from './schema.js';
 import { cachingDatabase } from './statement-cache.js';
-import { assertOutsideTransaction, runInTransactionContext } from './transaction-guard.js';
+import { type GuardOptions, transactionGuard } from './transaction-guard.js';
 import { createWalSync, type WalSync } from './wal-sync.js';
 
-export interface SqliteStoreOptions {
+export interface SqliteStoreOptions extends GuardOptions {
   /** Run pending migrations on open (default true). */
   readonly migrate?: boolean;
   /** How long a writer waits for another process's lock, in ms (default 5000). */
@@ -54,6 +54,7 @@ interface Pending {
 
 /** Opens (creating if needed) a SQLite file, or `:memory:`, as a Store. */
 export async function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
+  const guard = transactionGuard(options.guardTransactions ?? true);
   let raw: BetterSqlite3.Database;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -124,7 +125,7 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
     dialect: 'sqlite',
     run: async (_tenantId, fn) => {
       checkOpen();
-      assertOutsideTransaction();
+      guard.assertOutside();
       // An autocommit write outside `transaction()`: durable before the caller hears of it.
       const value = await fn(db);
       await durable();
@@ -132,7 +133,7 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
     },
     read: (_tenantId, fn) => {
       checkOpen();
-      assertOutsideTransaction();
+      guard.assertOutside();
       return fn(reader ?? db);
     },
   };
@@ -171,7 +172,7 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
             memberLeaves = [];
             if (savepoint) await sql`savepoint member`.execute(conn);
             try {
-              const value = await runInTransactionContext(() => pending.fn(repos));
+              const value = await guard.run(() => pending.fn(repos));
               if (savepoint) await sql`release member`.execute(conn);
               for (const leaf of memberLeaves) leaves.push(leaf);
               succeeded.push({ pending, value });
@@ -256,7 +257,7 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
     ...createRepositories(direct),
     transaction<T>(fn: (tx: Repositories) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
       checkOpen();
-      assertOutsideTransaction();
+      guard.assertOutside();
       return new Promise<T>((resolve, reject) => {
         queue.push({ fn, solo: options.solo === true, resolve: resolve as (value: unknown) => void, reject });
         startDraining();
