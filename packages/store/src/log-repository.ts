@@ -197,7 +197,10 @@ export function createLogRepository(
       }),
     indexOfHash: (hash) =>
       read('find log leaf', undefined, async (db) => {
-        const { rows } = await sql<{ idx: number }>`select idx from log_leaves where hash = ${hash}`.execute(
+        // Through the index on the hash's first 8 bytes (migration 0004); a repeated event's
+        // first leaf is the one named.
+        const { rows } = await sql<{ idx: number }>`select idx from log_leaves
+          where substr(hash, 1, 8) = ${hash.subarray(0, 8)} and hash = ${hash} order by idx limit 1`.execute(
           db,
         );
         return rows[0] && Number(rows[0].idx);

@@ -4,6 +4,7 @@ import { toStoreError } from './errors.js';
 import { initialMigration } from './migrations/0001-initial.js';
 import { statusAndLogMigration } from './migrations/0002-status-and-log.js';
 import { issuanceInCredentialRowMigration } from './migrations/0003-issuance-in-credential-row.js';
+import { repeatableLogLeavesMigration } from './migrations/0004-log-leaves-repeatable.js';
 import type { StoreDialect } from './schema.js';
 
 /** The PostgreSQL role application queries run as (NOLOGIN, not the owner, subject to RLS). */
@@ -30,6 +31,7 @@ export function createMigrationProvider(
     '0001-initial': initialMigration(dialect, appRole),
     '0002-status-and-log': statusAndLogMigration(dialect, appRole),
     '0003-issuance-in-credential-row': issuanceInCredentialRowMigration(dialect),
+    '0004-log-leaves-repeatable': repeatableLogLeavesMigration(dialect),
   };
   return { getMigrations: async () => migrations };
 }

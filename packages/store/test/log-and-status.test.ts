@@ -79,6 +79,27 @@ describeContract('LogRepository', ({ store, target }) => {
     }
   });
 
+  it('sequences the same event bytes twice as two leaves: a repeated event never stalls the log', async () => {
+    // A suspension lifted and set again within one millisecond is the same status event twice.
+    const t = await seedTenant(store());
+    const repeated = event(t.did, 900);
+    await store().transaction((tx) => appendToLog({ sha256Sync }, tx, [repeated, repeated]));
+    await store().transaction((tx) => appendToLog({ sha256Sync }, tx, [repeated]));
+    const sizeBefore = (await store().log.state()).size;
+    await sequenceLog({ store: store(), sha256Sync });
+    const head = await store().log.state();
+    expect(head.size).toBe(sizeBefore + 3);
+    expect(await store().log.queued(10)).toEqual([]);
+    const leaves = await store().log.leaves(sizeBefore, head.size);
+    const hash = hashLeaf(leaves[0]!.leaf);
+    expect(leaves.map((l) => Buffer.from(l.hash).equals(hash))).toEqual([true, true, true]);
+    // Found by its hash at its first index; later appends still sequence.
+    expect(await store().log.indexOfHash(hash)).toBe(sizeBefore);
+    await store().transaction((tx) => appendToLog({ sha256Sync }, tx, [event(t.did, 901)]));
+    await sequenceLog({ store: store(), sha256Sync });
+    expect((await store().log.state()).size).toBe(head.size + 1);
+  });
+
   it('serves proofs whose cached top of the tree agrees with storage, at every size asked', async () => {
     const t = await seedTenant(store());
     const deps = { store: store(), sha256Sync } as unknown as Parameters<typeof inclusionProofFor>[0];
@@ -167,7 +188,14 @@ describeContract('LogRepository', ({ store, target }) => {
             .all(...args)
             .map((r) => (r as { detail: string }).detail)
             .join('; ');
-        expect(plan('select idx from log_leaves where hash = ?', Buffer.alloc(32))).toMatch(/USING .*INDEX/);
+        // indexOfHash's query: through the hash-prefix index.
+        expect(
+          plan(
+            'select idx from log_leaves where substr(hash, 1, 8) = ? and hash = ? order by idx limit 1',
+            Buffer.alloc(8),
+            Buffer.alloc(32),
+          ),
+        ).toMatch(/USING INDEX log_leaves_hash_prefix/);
         expect(
           plan(
             'select level, idx, hash from log_nodes where (level = ? and idx = ?) or (level = ? and idx = ?)',

@@ -4,7 +4,15 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createMigrationProvider } from '../src/migrate.js';
-import { aCredential, aTenant, PG_URL, postgresAvailable, postgresTarget, sqliteTarget } from './support.js';
+import {
+  aCredential,
+  aTenant,
+  PG_URL,
+  postgresAvailable,
+  postgresTarget,
+  sqliteTarget,
+  withOwner,
+} from './support.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: rows are written below the typed schema, as 0002 knew them
 type AnyDb = Kysely<any>;
@@ -116,6 +124,81 @@ describe('migration 0003 (issuance kept in the credential row)', () => {
         const db: AnyDb = new Kysely({ dialect: new PostgresDialect({ pool }) });
         await sql`create schema ${sql.id(schema)}`.execute(db);
         await upgradeAndCheck(db, 'postgres', target, schema);
+      } finally {
+        await target.cleanup();
+      }
+    },
+  );
+});
+
+describe('migration 0004 (a repeated log leaf is a second leaf)', () => {
+  const leafA = { leaf: new Uint8Array(randomBytes(40)), hash: new Uint8Array(randomBytes(32)) };
+  const leafB = { leaf: new Uint8Array(randomBytes(40)), hash: new Uint8Array(randomBytes(32)) };
+
+  /** Leaves a 0003 database holding two leaves, opens it with the store (which migrates), checks them. */
+  const upgradeAndCheck = async (
+    db: AnyDb,
+    dialect: 'sqlite' | 'postgres',
+    target: { open: () => ReturnType<ReturnType<typeof sqliteTarget>['open']> },
+    schema?: string,
+  ) => {
+    await migrateTo(db, dialect, '0003-issuance-in-credential-row', schema);
+    for (const [idx, l] of [leafA, leafB].entries())
+      await sql`insert into log_leaves (idx, leaf, hash) values (${idx}, ${l.leaf}, ${l.hash})`.execute(db);
+    await expect(
+      sql`insert into log_leaves (idx, leaf, hash) values (2, ${leafA.leaf}, ${leafA.hash})`.execute(db),
+    ).rejects.toThrow(/unique/i);
+    await db.destroy();
+    const store = await target.open();
+    try {
+      expect(await store.log.leaves(0, 2)).toStrictEqual([
+        { index: 0, ...leafA },
+        { index: 1, ...leafB },
+      ]);
+      expect(await store.log.indexOfHash(leafB.hash)).toBe(1);
+    } finally {
+      await store.close();
+    }
+  };
+
+  it('[sqlite] keeps every leaf, accepts a repeat at its own index, and leaves stay insert-only', async () => {
+    const target = sqliteTarget();
+    try {
+      const raw = new BetterSqlite3(target.location);
+      await upgradeAndCheck(new Kysely({ dialect: new SqliteDialect({ database: raw }) }), 'sqlite', target);
+      const check = new BetterSqlite3(target.location);
+      check.prepare('insert into log_leaves (idx, leaf, hash) values (2, ?, ?)').run(leafA.leaf, leafA.hash);
+      expect(() => check.prepare("update log_leaves set leaf = x'00'").run()).toThrow(/insert-only/);
+      expect(() => check.prepare('delete from log_leaves').run()).toThrow(/insert-only/);
+      check.close();
+      const store = await target.open();
+      // The first of the repeated leaves is the one a lookup by hash names.
+      expect(await store.log.indexOfHash(leafA.hash)).toBe(0);
+      await store.close();
+    } finally {
+      target.cleanup();
+    }
+  });
+
+  it.skipIf(!postgresAvailable)(
+    '[postgres] keeps every leaf and accepts a repeat at its own index',
+    async () => {
+      const target = postgresTarget();
+      const schema = target.location;
+      const pool = new pg.Pool({ connectionString: PG_URL, max: 1, options: `-c search_path=${schema}` });
+      try {
+        const db: AnyDb = new Kysely({ dialect: new PostgresDialect({ pool }) });
+        await sql`create schema ${sql.id(schema)}`.execute(db);
+        await upgradeAndCheck(db, 'postgres', target, schema);
+        await withOwner(async (c) => {
+          await c.query(`insert into ${schema}.log_leaves (idx, leaf, hash) values (2, $1, $2)`, [
+            Buffer.from(leafA.leaf),
+            Buffer.from(leafA.hash),
+          ]);
+        });
+        const store = await target.open();
+        expect(await store.log.indexOfHash(leafA.hash)).toBe(0);
+        await store.close();
       } finally {
         await target.cleanup();
       }

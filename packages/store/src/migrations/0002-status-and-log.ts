@@ -88,7 +88,7 @@ export function statusAndLogMigration(dialect: StoreDialect, appRole: string): M
           dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
         )
         .addColumn('leaf', bytes, (c) => c.notNull())
-        // Unindexed for the same reason; log_leaves.hash is unique once sequenced.
+        // Unindexed for the same reason; log_leaves.hash is indexed once sequenced.
         .addColumn('hash', bytes, (c) => c.notNull())
         .execute();
       await db.schema
