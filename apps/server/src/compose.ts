@@ -1,4 +1,4 @@
-import { type AppDeps, inProcessSigner, type Store } from '@tessera/app';
+import { type AppDeps, inProcessSigner, type LogIdentity, type Store } from '@tessera/app';
 import { createGuardedFetcher, createVerifier, type Fetcher, type Verifier } from '@tessera/credentials';
 import { createNodeCrypto, sha256Sync } from '@tessera/crypto-node';
 import type { Logger } from 'pino';
@@ -22,8 +22,8 @@ export interface ComposeOptions {
     Partial<Pick<ServerConfig, 'dev'>> &
     /** Without `verifyWorkers` (tests, seeding) verification runs in-process. */
     Partial<Pick<ServerConfig, 'verifyWorkers' | 'verifyQueue'>>;
-  /** The log's note verifier key (startServer loads it first): receipts verify against it. */
-  readonly logVerifierKey?: string;
+  /** The log's key (startServer loads it first): receipts verify against its verifier key. */
+  readonly logIdentity?: LogIdentity;
   /** The transport for other issuers' DID documents (default: the guarded fetcher). */
   readonly remoteFetcher?: Fetcher;
   readonly now?: () => Date;
@@ -53,7 +53,12 @@ export function composeDeps(options: ComposeOptions): ServerDeps {
     // The verify pool's signer once it exists (below), else this thread's.
     signCredential: (key, credential, format, at) => (signer ?? ownSigner)(key, credential, format, at),
   };
-  const log = createLogService(app, options.logger);
+  const logVerifierKey = options.logIdentity?.verifierKey;
+  const log = createLogService(
+    app,
+    options.logger,
+    options.logIdentity ? { identity: options.logIdentity } : {},
+  );
   logAppended = () => log.poke();
   const remote =
     options.remoteFetcher ?? createGuardedFetcher({ allowLoopbackHttp: options.config.dev === true });
@@ -66,7 +71,7 @@ export function composeDeps(options: ComposeOptions): ServerDeps {
       resolver: dids.resolver,
       now,
       status: { fetcher: statusFetcher },
-      ...(options.logVerifierKey ? { log: { keys: [options.logVerifierKey] } } : {}),
+      ...(logVerifierKey ? { log: { keys: [logVerifierKey] } } : {}),
     });
   // Replaced (with its status-list cache) whenever one of this server's lists changes.
   let current = makeVerifier();
@@ -81,7 +86,7 @@ export function composeDeps(options: ComposeOptions): ServerDeps {
           size: workers,
           maxQueue: options.config.verifyQueue ?? 256,
           publicUrl: app.publicUrl,
-          logVerifierKey: options.logVerifierKey,
+          logVerifierKey,
           bodyLimitBytes: options.config.bodyLimitBytes,
           fetchLocal: dids.fetchLocal,
           fetchRemote: dids.fetchRemote,

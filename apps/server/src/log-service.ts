@@ -30,10 +30,11 @@ export interface LogService {
 export function createLogService(
   deps: AppDeps,
   logger: Logger,
-  options: { delayMs?: number } = {},
+  options: { delayMs?: number; identity?: LogIdentity } = {},
 ): LogService {
   const delayMs = options.delayMs ?? 200;
-  let identity: Promise<LogIdentity> | undefined;
+  // Loaded by the composition root already (its verifier key goes to the verifiers): not read twice.
+  let identity: Promise<LogIdentity> | undefined = options.identity && Promise.resolve(options.identity);
   let timer: NodeJS.Timeout | undefined;
   let signing: Promise<unknown> = Promise.resolve();
   let closed = false;
@@ -92,17 +93,16 @@ export function createLogService(
   };
 }
 
-/** The log's verifier key, creating the log key on first start (before the verifiers are built). */
-export async function loadLogVerifierKey(
+/** The log's key, created on first start (before the verifiers, which take its verifier key, are built). */
+export function loadLogKey(
   store: AppDeps['store'],
   config: { masterKey: Uint8Array; publicUrl: string },
-): Promise<string> {
-  const identity = await loadLogIdentity({
+): Promise<LogIdentity> {
+  return loadLogIdentity({
     store,
     crypto: createNodeCrypto(),
     masterKey: config.masterKey,
     publicUrl: config.publicUrl,
     now: () => new Date(),
   });
-  return identity.verifierKey;
 }

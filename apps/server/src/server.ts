@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { composeDeps } from './compose.js';
 import type { ServerConfig } from './config.js';
-import { loadLogVerifierKey } from './log-service.js';
+import { loadLogKey } from './log-service.js';
 import { createLogger } from './logger.js';
 import type { ServerDeps } from './routes/route.js';
 
@@ -36,8 +36,8 @@ export const storeOptions = (config: ServerConfig): OpenStoreOptions => ({ guard
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const store = options.store ?? (await openStore(config.databaseUrl, storeOptions(config)));
-  const logVerifierKey = await loadLogVerifierKey(store, config);
-  const deps = composeDeps({ store, logger, config, logVerifierKey });
+  const logIdentity = await loadLogKey(store, config);
+  const deps = composeDeps({ store, logger, config, logIdentity });
   try {
     // A log whose stored history no longer extends its last checkpoint is never served.
     await deps.log.start();

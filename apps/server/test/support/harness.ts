@@ -7,7 +7,7 @@ import { openStore } from '@tessera/store';
 import { pino } from 'pino';
 import { createApp } from '../../src/app.js';
 import { composeDeps } from '../../src/compose.js';
-import { loadLogVerifierKey } from '../../src/log-service.js';
+import { loadLogKey } from '../../src/log-service.js';
 import type { ServerDeps } from '../../src/routes/route.js';
 
 export const PUBLIC_URL = 'https://badges.lab.example';
@@ -57,7 +57,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const masterKey = new Uint8Array(32).fill(7);
   const deps = composeDeps({
     store,
-    logVerifierKey: await loadLogVerifierKey(store, { masterKey, publicUrl: PUBLIC_URL }),
+    logIdentity: await loadLogKey(store, { masterKey, publicUrl: PUBLIC_URL }),
     logger: pino({ level: 'silent' }),
     config: {
       publicUrl: PUBLIC_URL,
