@@ -1,18 +1,5 @@
 import { bytesEqual, type ErrorCode, isRecord, TesseraError } from '@tessera/core';
-import {
-  createKeyResolver,
-  createVerifier,
-  decodeLogEvent,
-  decodeStatusList,
-  type Fetcher,
-  firstFailure,
-  type LogEvent,
-  logKeyVerifier,
-  readBit,
-  readStatusListCredential,
-  type StatusPurpose,
-  type Verifier,
-} from '@tessera/credentials';
+import { decodeLogEvent, type LogEvent, logKeyVerifier, type StatusPurpose } from '@tessera/credentials';
 import {
   type Checkpoint,
   CompactRange,
@@ -22,6 +9,8 @@ import {
   verifyConsistency,
 } from '@tessera/tlog';
 import { type CliIo, type Command, optionalString, requireString } from '../args.js';
+import { type AuditContext, AuditFailure, get, getJson, messageOf } from '../audit-fetch.js';
+import { checkLists, type ListReport } from '../audit-lists.js';
 import {
   type AuditState,
   emptyKnowledge,
@@ -31,9 +20,8 @@ import {
   statusKey,
   strictBase64,
 } from '../audit-state.js';
-import { checkContextPins, crypto } from '../deps.js';
-import { cliFetcher } from '../fetchers.js';
-import { bodyText, isLoopbackHost, parseServerUrl, readProblem, request, Unreachable } from '../http.js';
+import { crypto } from '../deps.js';
+import { parseServerUrl, Unreachable } from '../http.js';
 
 /**
  * `tessera audit`: a monitor of a Tessera server's transparency log and status lists. Each run
@@ -42,50 +30,11 @@ import { bodyText, isLoopbackHost, parseServerUrl, readProblem, request, Unreach
  * hash to the new root), decodes every new leaf, then checks that every status list agrees
  * with the log: no bit set without a logged change, no logged change missing from a list.
  */
-class AuditFailure extends Error {
-  override readonly name = 'AuditFailure';
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** The largest page `GET /log/entries` answers. */
 const PAGE = 1000;
 /** A list that disagrees with the log is re-checked against a newer checkpoint this many times. */
 const LIST_ATTEMPTS = 3;
-
-const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
-/** GET a resource; an error answer means the audit could not be done (exit 2), not a finding. */
-async function get(url: string, accept: string): Promise<string> {
-  const response = await request(url, { headers: { accept } });
-  if (response.status !== 200) {
-    const problem = await readProblem(url, response);
-    throw new Unreachable(
-      'FETCH_FAILED',
-      `GET ${url} answered ${response.status}: ${problem.code}: ${problem.detail}`,
-    );
-  }
-  return bodyText(url, response);
-}
-
-async function getJson(
-  url: string,
-  malformed: (why: string) => AuditFailure,
-): Promise<Record<string, unknown>> {
-  const text = await get(url, 'application/json');
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw malformed('not JSON');
-  }
-  if (!isRecord(value)) throw malformed('not a JSON object');
-  return value;
-}
 
 function readKey(text: string, what: string, code: ErrorCode): NoteVerifier {
   try {
@@ -99,15 +48,7 @@ function readKey(text: string, what: string, code: ErrorCode): NoteVerifier {
 const sameKey = (a: NoteVerifier, b: NoteVerifier) =>
   a.name === b.name && bytesEqual(a.publicKey, b.publicKey);
 
-interface Context {
-  readonly server: string;
-  readonly verifier: NoteVerifier;
-  /** The origin every checkpoint must have, once one has been trusted. */
-  origin: string | undefined;
-  lists?: Verifier;
-}
-
-async function fetchCheckpoint(ctx: Context): Promise<{ note: string; checkpoint: Checkpoint }> {
+async function fetchCheckpoint(ctx: AuditContext): Promise<{ note: string; checkpoint: Checkpoint }> {
   const note = await get(`${ctx.server}/log/checkpoint`, 'text/plain');
   try {
     return { note, checkpoint: await openCheckpoint(note, [ctx.verifier], ctx.origin) };
@@ -124,7 +65,7 @@ async function fetchCheckpoint(ctx: Context): Promise<{ note: string; checkpoint
  * different root at the same size, verifies the consistency proof, replays the new leaves onto
  * the compact range (their root must be the checkpoint's) and decodes them.
  */
-async function advance(ctx: Context, known: Knowledge, cp: Checkpoint): Promise<Knowledge> {
+async function advance(ctx: AuditContext, known: Knowledge, cp: Checkpoint): Promise<Knowledge> {
   const oldSize = known.range.size;
   const oldRoot = known.range.root();
   if (cp.size < oldSize)
@@ -234,106 +175,6 @@ async function advance(ctx: Context, known: Knowledge, cp: Checkpoint): Promise<
   if (problem) throw problem;
   return { range, lists, statuses };
 }
-
-/**
- * The fetcher list credentials' issuers are resolved with: a server on loopback over plain http
- * (development, tests) is reached in the CLI's development mode (its did:web documents, which
- * did:web says are at https://, over http); anything else only over https.
- */
-const resolverFetcher = (server: string): Fetcher => {
-  const url = new URL(server);
-  return cliFetcher({ dev: url.protocol === 'http:' && isLoopbackHost(url.hostname) });
-};
-
-interface ListReport {
-  checked: number;
-  skipped: string[];
-  /** The first disagreement between a list and the log, if any. */
-  disagreement?: AuditFailure;
-}
-
-/** Fetches, verifies and compares every status list the log names that lives on the server. */
-async function checkLists(ctx: Context, known: Knowledge): Promise<ListReport> {
-  const origin = new URL(ctx.server).origin;
-  const report: ListReport = { checked: 0, skipped: [] };
-  const urls = [...known.lists.keys()].sort();
-  for (const url of urls) {
-    const rec = known.lists.get(url)!;
-    let listOrigin: string | undefined;
-    try {
-      listOrigin = new URL(url).origin;
-    } catch {
-      listOrigin = undefined;
-    }
-    if (listOrigin !== origin) {
-      report.skipped.push(url);
-      continue;
-    }
-    const invalid = (why: string) => new AuditFailure('STATUS_LIST_INVALID', `the status list ${url} ${why}`);
-    const vc = await getJson(url, (why) => invalid(`is ${why}`));
-    if (vc.id !== url) throw invalid(`has the id ${JSON.stringify(vc.id)}`);
-    let subject: ReturnType<typeof readStatusListCredential>;
-    let bits: Uint8Array;
-    try {
-      subject = readStatusListCredential(vc);
-      bits = decodeStatusList(subject.encodedList);
-    } catch (e) {
-      throw invalid(`is malformed: ${messageOf(e)}`);
-    }
-    if (!subject.statusPurpose.includes(rec.purpose))
-      throw invalid(`is for ${subject.statusPurpose.join(', ')}, but the log names it a ${rec.purpose} list`);
-    if (subject.issuer !== rec.tenant)
-      throw invalid(`is issued by ${subject.issuer}, not by ${rec.tenant} as the log says`);
-    if (!ctx.lists) {
-      await checkContextPins();
-      ctx.lists = createVerifier({
-        crypto,
-        resolver: createKeyResolver({ fetcher: resolverFetcher(ctx.server) }),
-      });
-    }
-    const verified = await ctx.lists.verifyCredential(vc);
-    if (!verified.verified) {
-      const f = firstFailure(verified.checks);
-      throw invalid(
-        `does not verify: ${f ? `${f.check}: ${f.code}: ${f.message}` : 'no signature was verified'}`,
-      );
-    }
-    report.checked++;
-    if (report.disagreement) continue;
-
-    const marked = rec.purpose === 'revocation' ? 'revoked' : 'suspended';
-    // Every set bit must be the latest logged change of that entry…
-    scan: for (let byte = 0; byte < bits.length; byte++) {
-      if (bits[byte] === 0) continue;
-      for (let bit = 0; bit < 8; bit++) {
-        const index = byte * 8 + bit;
-        if (!readBit(bits, index)) continue;
-        const logged = known.statuses.get(statusKey(url, index, rec.purpose));
-        if (logged?.status !== marked) {
-          report.disagreement = new AuditFailure(
-            'LOG_ENTRY_MISSING',
-            `unlogged ${rec.purpose} at ${url}#${index}${logged ? ` (the log's latest is ${logged.status}, leaf ${logged.leaf})` : ''}`,
-          );
-          break scan;
-        }
-      }
-    }
-    if (report.disagreement) continue;
-    // …and every logged change still in force must show in the list.
-    for (const s of known.statuses.values()) {
-      if (s.list !== url || s.purpose !== rec.purpose || s.status !== marked) continue;
-      if (!readBit(bits, s.index)) {
-        report.disagreement = new AuditFailure(
-          'STATUS_LIST_INVALID',
-          `the log ${marked === 'revoked' ? 'revokes' : 'suspends'} ${url}#${s.index} (leaf ${s.leaf}) but the list does not show it`,
-        );
-        break;
-      }
-    }
-  }
-  return report;
-}
-
 export const audit: Command = {
   name: 'audit',
   summary: "monitor a server's transparency log and status lists",
@@ -411,7 +252,7 @@ async function runAudit(
     );
   if (!options.keyFlag && !prior) io.stderr(`trusting the log key ${served} (first use)\n`);
 
-  const ctx: Context = { server, verifier: trusted, origin: prior?.origin };
+  const ctx: AuditContext = { server, verifier: trusted, origin: prior?.origin };
   const start = prior?.knowledge.range.size ?? 0;
   let known = prior?.knowledge ?? emptyKnowledge();
   let { note, checkpoint } = await fetchCheckpoint(ctx);
