@@ -87,10 +87,7 @@ export function createApp(deps: ServerDeps, routes: readonly AnyRoute[] = ROUTES
           body: read?.value,
           bodyText: read?.text,
           params: c.req.param() as Record<string, string>,
-          // Built when a route reads it: most routes take no query, and a URL costs a parse.
-          get query() {
-            return new URL(c.req.url).searchParams;
-          },
+          query: new URL(c.req.url).searchParams,
           tenant: caller.tenant,
           principal: caller.principal,
           routes,
