@@ -28,6 +28,34 @@ async function migrateTo(db: AnyDb, dialect: 'sqlite' | 'postgres', name: string
   if (error) throw error;
 }
 
+type Upgrade = (
+  db: AnyDb,
+  dialect: 'sqlite' | 'postgres',
+  target: { open: () => ReturnType<ReturnType<typeof sqliteTarget>['open']> },
+  schema?: string,
+) => Promise<void>;
+
+/**
+ * Runs an upgrade check in a fresh PostgreSQL schema (as the owner, as migrations run), then
+ * `after` with that schema and its target; the schema is dropped after.
+ */
+async function onPostgres(
+  upgrade: Upgrade,
+  after?: (schema: string, target: ReturnType<typeof postgresTarget>) => Promise<void>,
+): Promise<void> {
+  const target = postgresTarget();
+  const schema = target.location;
+  const pool = new pg.Pool({ connectionString: PG_URL, max: 1, options: `-c search_path=${schema}` });
+  try {
+    const db: AnyDb = new Kysely({ dialect: new PostgresDialect({ pool }) });
+    await sql`create schema ${sql.id(schema)}`.execute(db);
+    await upgrade(db, 'postgres', target, schema);
+    await after?.(schema, target);
+  } finally {
+    await target.cleanup();
+  }
+}
+
 /** A 0002 database with one issued credential: two status allocations and an issuance row. */
 async function seed0002(db: AnyDb) {
   const tenant = aTenant();
@@ -78,12 +106,7 @@ describe('migration 0003 (issuance kept in the credential row)', () => {
   };
 
   /** Leaves a 0002 database with data, opens it with the store (which migrates), checks the rows. */
-  const upgradeAndCheck = async (
-    db: AnyDb,
-    dialect: 'sqlite' | 'postgres',
-    target: { open: () => ReturnType<ReturnType<typeof sqliteTarget>['open']> },
-    schema?: string,
-  ) => {
+  const upgradeAndCheck: Upgrade = async (db, dialect, target, schema) => {
     await migrateTo(db, dialect, '0002-status-and-log', schema);
     const seeded = await seed0002(db);
     await db.destroy();
@@ -116,18 +139,7 @@ describe('migration 0003 (issuance kept in the credential row)', () => {
 
   it.skipIf(!postgresAvailable)(
     '[postgres] moves every status allocation and issuance row into its credential',
-    async () => {
-      const target = postgresTarget();
-      const schema = target.location;
-      const pool = new pg.Pool({ connectionString: PG_URL, max: 1, options: `-c search_path=${schema}` });
-      try {
-        const db: AnyDb = new Kysely({ dialect: new PostgresDialect({ pool }) });
-        await sql`create schema ${sql.id(schema)}`.execute(db);
-        await upgradeAndCheck(db, 'postgres', target, schema);
-      } finally {
-        await target.cleanup();
-      }
-    },
+    () => onPostgres(upgradeAndCheck),
   );
 });
 
@@ -136,12 +148,7 @@ describe('migration 0004 (a repeated log leaf is a second leaf)', () => {
   const leafB = { leaf: new Uint8Array(randomBytes(40)), hash: new Uint8Array(randomBytes(32)) };
 
   /** Leaves a 0003 database holding two leaves, opens it with the store (which migrates), checks them. */
-  const upgradeAndCheck = async (
-    db: AnyDb,
-    dialect: 'sqlite' | 'postgres',
-    target: { open: () => ReturnType<ReturnType<typeof sqliteTarget>['open']> },
-    schema?: string,
-  ) => {
+  const upgradeAndCheck: Upgrade = async (db, dialect, target, schema) => {
     await migrateTo(db, dialect, '0003-issuance-in-credential-row', schema);
     for (const [idx, l] of [leafA, leafB].entries())
       await sql`insert into log_leaves (idx, leaf, hash) values (${idx}, ${l.leaf}, ${l.hash})`.execute(db);
@@ -180,28 +187,17 @@ describe('migration 0004 (a repeated log leaf is a second leaf)', () => {
     }
   });
 
-  it.skipIf(!postgresAvailable)(
-    '[postgres] keeps every leaf and accepts a repeat at its own index',
-    async () => {
-      const target = postgresTarget();
-      const schema = target.location;
-      const pool = new pg.Pool({ connectionString: PG_URL, max: 1, options: `-c search_path=${schema}` });
-      try {
-        const db: AnyDb = new Kysely({ dialect: new PostgresDialect({ pool }) });
-        await sql`create schema ${sql.id(schema)}`.execute(db);
-        await upgradeAndCheck(db, 'postgres', target, schema);
-        await withOwner(async (c) => {
-          await c.query(`insert into ${schema}.log_leaves (idx, leaf, hash) values (2, $1, $2)`, [
-            Buffer.from(leafA.leaf),
-            Buffer.from(leafA.hash),
-          ]);
-        });
-        const store = await target.open();
-        expect(await store.log.indexOfHash(leafA.hash)).toBe(0);
-        await store.close();
-      } finally {
-        await target.cleanup();
-      }
-    },
+  it.skipIf(!postgresAvailable)('[postgres] keeps every leaf and accepts a repeat at its own index', () =>
+    onPostgres(upgradeAndCheck, async (schema, target) => {
+      await withOwner(async (c) => {
+        await c.query(`insert into ${schema}.log_leaves (idx, leaf, hash) values (2, $1, $2)`, [
+          Buffer.from(leafA.leaf),
+          Buffer.from(leafA.hash),
+        ]);
+      });
+      const store = await target.open();
+      expect(await store.log.indexOfHash(leafA.hash)).toBe(0);
+      await store.close();
+    }),
   );
 });
