@@ -54,11 +54,7 @@ export function composeDeps(options: ComposeOptions): ServerDeps {
     signCredential: (key, credential, format, at) => (signer ?? ownSigner)(key, credential, format, at),
   };
   const logVerifierKey = options.logIdentity?.verifierKey;
-  const log = createLogService(
-    app,
-    options.logger,
-    options.logIdentity ? { identity: options.logIdentity } : {},
-  );
+  const log = createLogService(app, options.logger, { identity: options.logIdentity });
   logAppended = () => log.poke();
   const remote =
     options.remoteFetcher ?? createGuardedFetcher({ allowLoopbackHttp: options.config.dev === true });

@@ -30,7 +30,7 @@ export interface LogService {
 export function createLogService(
   deps: AppDeps,
   logger: Logger,
-  options: { delayMs?: number; identity?: LogIdentity } = {},
+  options: { delayMs?: number; identity?: LogIdentity | undefined } = {},
 ): LogService {
   const delayMs = options.delayMs ?? 200;
   // Loaded by the composition root already (its verifier key goes to the verifiers): not read twice.

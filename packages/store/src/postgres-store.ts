@@ -52,7 +52,7 @@ function createPool(
 
 /** Opens a PostgreSQL database as a Store whose queries run under row-level security. */
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
-  const guard = transactionGuard(options.guardTransactions ?? true);
+  const guard = transactionGuard(options);
   const appRole = options.appRole ?? DEFAULT_APP_ROLE;
   assertIdentifier(appRole, 'role');
   if (options.schema !== undefined) assertIdentifier(options.schema, 'schema');

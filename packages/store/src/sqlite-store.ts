@@ -54,7 +54,7 @@ interface Pending {
 
 /** Opens (creating if needed) a SQLite file, or `:memory:`, as a Store. */
 export async function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
-  const guard = transactionGuard(options.guardTransactions ?? true);
+  const guard = transactionGuard(options);
   let raw: BetterSqlite3.Database;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });

@@ -34,7 +34,9 @@ const guarded: TransactionGuard = {
 
 const unguarded: TransactionGuard = { run: (fn) => fn(), assertOutside: () => {} };
 
-export const transactionGuard = (enabled: boolean): TransactionGuard => (enabled ? guarded : unguarded);
+/** The guard a store's options ask for: on unless `guardTransactions` is false. */
+export const transactionGuard = (options: GuardOptions): TransactionGuard =>
+  options.guardTransactions === false ? unguarded : guarded;
 
 export interface GuardOptions {
   /**

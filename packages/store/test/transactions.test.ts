@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TesseraError } from '@tessera/core';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { openStore } from '../src/open-store.js';
 import { aCredential, aKey, aTenant, describeContract, seedTenant } from './support.js';
 
 describeContract('Store.transaction', ({ store }) => {
@@ -151,5 +155,20 @@ describeContract('Store.transaction', ({ store }) => {
 
   it('ping answers while the database is reachable', async () => {
     await expect(store().ping()).resolves.toBeUndefined();
+  });
+});
+
+describe('the transaction guard, turned off (the server outside development)', () => {
+  it('leaves a store read inside a transaction callback unchecked: no async-context mark to consult', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-unguarded-'));
+    const store = await openStore(`sqlite:${join(dir, 'tessera.db')}`, { guardTransactions: false });
+    try {
+      const t = await seedTenant(store);
+      // A guarded store refuses this with INTERNAL (above); a file store reads it on its read connection.
+      await expect(store.transaction(() => store.credentials.count(t.id))).resolves.toBe(0);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
