@@ -60,10 +60,12 @@ export interface VerifyPoolOptions {
    */
   readonly perWorker?: number;
   /**
-   * Requests sent to a worker before its answers come back (at least `perWorker`; default 8). A
-   * worker that already holds its next requests does not wait a round trip through the event
-   * loop for them, and requests travel in bigger batches (fewer messages and wake-ups); deeper
-   * than this, a worker that loses its core for a moment delays too many requests (p99).
+   * Requests sent to a worker before its answers come back (at least `perWorker`; default 16). A
+   * worker runs the requests it holds interleaved, so they finish close together; one that
+   * holds only those then idles until the main thread has answered them and sent new ones. At
+   * 16, the next requests are already waiting in its port when a batch ends (measured at 32
+   * connections on two cores: idle CPU 40-85 → 28-64 µs per request, verify +3-14% req/s, p99
+   * unchanged); deeper, a worker that loses its core for a moment delays too many requests.
    */
   readonly dispatchDepth?: number;
   readonly workerUrl?: URL;
@@ -106,7 +108,7 @@ interface Slot {
 export function createVerifyPool(options: VerifyPoolOptions): Verification & { readonly size: number } {
   const size = Math.max(1, Math.floor(options.size));
   const perWorker = options.perWorker ?? 4;
-  const depth = Math.max(perWorker, options.dispatchDepth ?? 8);
+  const depth = Math.max(perWorker, options.dispatchDepth ?? 16);
   const workerUrl = options.workerUrl ?? VERIFY_WORKER_URL;
   if (workerUrl.protocol === 'file:' && !existsSync(fileURLToPath(workerUrl))) {
     throw new Error(`the verify worker ${fileURLToPath(workerUrl)} is missing: build first (tsc -b)`);
