@@ -58,6 +58,7 @@ function runAutocannon({ url, path, method = 'GET', body, headers = {}, connecti
       latencies.sort((a, b) => a - b);
       resolve({
         requestsPerSec: Math.round(r['2xx'] / r.duration),
+        seconds: r.duration,
         p50Ms: round2(quantile(latencies, 0.5)),
         p99Ms: round2(quantile(latencies, 0.99)),
         ok: r['2xx'],
@@ -138,6 +139,7 @@ function runWrk({ url, path, method = 'GET', body, headers = {}, connections, se
       const ok = r.requests - r.status;
       resolve({
         requestsPerSec: Math.round(ok / (r.durationUs / 1e6)),
+        seconds: r.durationUs / 1e6,
         p50Ms: round2(r.p50Us / 1000),
         p99Ms: round2(r.p99Us / 1000),
         ok,

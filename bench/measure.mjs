@@ -35,6 +35,9 @@ export async function measure(cases, { rounds = 3, warmupMs = 300, roundMs = 700
       p50Us: round(q(0.5)),
       p99Us: round(q(0.99)),
       samples: list.length,
+      // For callers that pool several measurements: the time measured and every sample (µs, sorted).
+      seconds: Number(ns) / 1e9,
+      samplesUs: list,
     };
   });
 }

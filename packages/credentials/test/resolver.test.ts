@@ -74,6 +74,33 @@ describe('did:web', () => {
     });
     expect((await resolver.resolve(`${did}#k`)).purposes).toEqual(['authentication']);
   });
+  it('without a cache of its own, reads each body the fetcher hands out once, and a new body anew', async () => {
+    // The server's resolver for its own tenants runs with cacheTtlMs 0 over a fetcher that
+    // caches bytes: the same bytes object must not be parsed per verification, and a new one
+    // (after a rotation) must be read, not served from the old parse.
+    const did = 'did:web:lab.example';
+    const docWith = async (fragment: string) => {
+      const mb = encodeEd25519PublicMultikey((await newIssuerKey()).publicKey);
+      return {
+        id: did,
+        verificationMethod: [{ id: fragment, type: 'Multikey', controller: did, publicKeyMultibase: mb }],
+        assertionMethod: [fragment],
+      };
+    };
+    let body = json(await docWith('#key-1'));
+    const resolver = createKeyResolver({
+      cacheTtlMs: 0,
+      fetcher: async (url) => ({ url, contentType: 'application/did+json', body }),
+    });
+    expect((await resolver.resolve(`${did}#key-1`)).id).toBe(`${did}#key-1`);
+    // The same object, its bytes blanked in place (no longer JSON): the parse made before serves.
+    body.fill(0x20);
+    expect((await resolver.resolve(`${did}#key-1`)).id).toBe(`${did}#key-1`);
+    // A new object is read: the new key resolves, the old one no longer does.
+    body = json(await docWith('#key-2'));
+    expect((await resolver.resolve(`${did}#key-2`)).id).toBe(`${did}#key-2`);
+    await expect(resolver.resolve(`${did}#key-1`)).rejects.toThrow(/key-1/);
+  });
   it('refuses a DID document whose id is another DID', async () => {
     const resolver = createKeyResolver({
       fetcher: localFetcher({ 'https://lab.example/.well-known/did.json': { id: 'did:web:evil.example' } }),

@@ -29,6 +29,16 @@ export function createKeyResolver(options: ResolverOptions = {}): KeyResolver {
   const ttl = options.cacheTtlMs ?? 5 * 60_000;
   const documents = new Map<string, { expires: number; value: Promise<unknown> }>();
   const didKeys = new Map<string, ResolvedMethod>();
+  // Parsed bodies by identity: a fetcher with a cache of its own (the server's, for its tenants'
+  // documents, with this resolver's cache off so that a rotation shows at once) hands back the
+  // same bytes until it refetches, and parsing them again would cost every verification.
+  const parsed = new WeakMap<Uint8Array, unknown>();
+  const parse = (body: Uint8Array): unknown => {
+    if (parsed.has(body)) return parsed.get(body);
+    const value = parseJson(utf8Decode(body), { maxLength: 256 * 1024, maxDepth: 32 });
+    parsed.set(body, value);
+    return value;
+  };
 
   const fetchDocument = (url: string): Promise<unknown> => {
     const cached = documents.get(url);
@@ -37,7 +47,7 @@ export function createKeyResolver(options: ResolverOptions = {}): KeyResolver {
     if (!fetcher)
       return Promise.reject(new TesseraError('OFFLINE', `offline: ${url} is neither pinned nor a did:key`));
     const value = fetcher(url, { accept: 'application/did+json, application/json' }).then((r) =>
-      parseJson(utf8Decode(r.body), { maxLength: 256 * 1024, maxDepth: 32 }),
+      parse(r.body),
     );
     if (documents.size > 1000) documents.clear();
     documents.set(url, { expires: now() + ttl, value });
