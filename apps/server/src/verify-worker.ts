@@ -6,10 +6,10 @@
  * thread (2 s) and dropped on rotation; other documents are cached by the resolver as usual.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { signedCredential } from '@tessera/app';
 import {
   createStatusChecker,
   createVerifier,
-  credentialBytes,
   type FetchedResource,
   type Fetcher,
   issueCredential,
@@ -107,9 +107,8 @@ function receive(message: ToWorker): void {
       issueCredential({ crypto, now: () => new Date(message.now) }, message.key, message.credential, {
         format: message.format,
       }).then(
-        // The bytes the log commitment digests are canonicalized here too, off the event loop.
-        (secured) =>
-          answer({ t: 'signed', id: message.id, signed: { secured, bytes: credentialBytes(secured) } }),
+        // The stored text and the bytes the log commitment digests are made here too, off the event loop.
+        (secured) => answer({ t: 'signed', id: message.id, signed: signedCredential(secured) }),
         (e: unknown) => answer({ t: 'failed', id: message.id, error: sendError(e) }),
       );
       break;

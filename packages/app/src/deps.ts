@@ -29,8 +29,8 @@ export interface AppDeps {
 
 /**
  * `issueCredential` for a key, a credential, a format and the issuance time (the proof's
- * `created`), answering the secured credential with its `credentialBytes` (what the log
- * commitment digests), computed where the signing ran.
+ * `created`), answering the secured credential as stored and its `credentialBytes` (what the log
+ * commitment digests), both computed where the signing ran.
  */
 export type CredentialSigner = (
   key: SigningKey,
@@ -39,18 +39,35 @@ export type CredentialSigner = (
   at: Date,
 ) => Promise<SignedCredential>;
 
+/**
+ * A secured credential as text (a compact JWT, or the JSON of a Data Integrity credential: what
+ * the store keeps and the API answers) with its commitment bytes. Text, not the object: a signer
+ * on a worker thread hands back one string, which crosses the thread boundary far cheaper than
+ * a cloned object tree, and the event loop never serializes it again.
+ */
 export interface SignedCredential {
-  readonly secured: Record<string, unknown> | string;
+  readonly document: string;
   readonly bytes: Uint8Array;
 }
+
+/** What a signer answers for a secured credential (wherever it ran). */
+export const signedCredential = (secured: Record<string, unknown> | string): SignedCredential => ({
+  document: typeof secured === 'string' ? secured : JSON.stringify(secured),
+  bytes: credentialBytes(secured),
+});
+
+/** The secured credential a stored document holds: the JWT itself, or the parsed JSON. */
+export const securedOf = (record: {
+  format: ProofFormat;
+  document: string;
+}): Record<string, unknown> | string =>
+  record.format === 'vc-jwt' ? record.document : (JSON.parse(record.document) as Record<string, unknown>);
 
 /** The signer on the calling thread (the default when `signCredential` is absent). */
 export const inProcessSigner =
   (crypto: CryptoProvider): CredentialSigner =>
-  async (key, credential, format, at) => {
-    const secured = await issueCredential({ crypto, now: () => at }, key, credential, { format });
-    return { secured, bytes: credentialBytes(secured) };
-  };
+  async (key, credential, format, at) =>
+    signedCredential(await issueCredential({ crypto, now: () => at }, key, credential, { format }));
 
 /** ISO-8601 UTC with milliseconds: the storage form of times. */
 export const timestamp = (d: Date): string => d.toISOString();

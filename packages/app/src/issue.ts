@@ -1,6 +1,6 @@
 import { canonicalize, TesseraError, toHex, utf8Encode } from '@tessera/core';
 import { commitmentOfBytes, logTime, type ProofFormat } from '@tessera/credentials';
-import { type AppDeps, inProcessSigner, syncSha256, timestamp } from './deps.js';
+import { type AppDeps, inProcessSigner, securedOf, syncSha256, timestamp } from './deps.js';
 import { checkIssueRequest, type IssueRequest, prepareCredential } from './issue-request.js';
 import { appendToLog } from './log-append.js';
 import type { CredentialRecord, IssuerKeyRecord, Repositories, TenantRecord } from './ports.js';
@@ -10,7 +10,9 @@ import { drawStatus } from './status-lists.js';
 export type { IssueRequest } from './issue-request.js';
 
 export interface IssueOutcome {
+  /** The secured credential (parsed from `record.document` when read). */
   readonly verifiableCredential: Record<string, unknown> | string;
+  /** `document` is the secured credential as text: what the API answers, without serializing again. */
   readonly record: CredentialRecord;
   /** True when an Idempotency-Key replay returned the credential issued before. */
   readonly replayed: boolean;
@@ -52,7 +54,7 @@ export async function issueForTenant(
   // reserved durably beforehand: if this issuance fails, its indexes are never used).
   const status = await drawStatus(deps, tenant);
   credential.credentialStatus = status.entries;
-  let issued: { secured: Record<string, unknown> | string; record: CredentialRecord } | undefined;
+  let issued: CredentialRecord | undefined;
   try {
     // Signing happens before the transaction (in the server, on a worker thread), with the key
     // active then; the transaction checks that it still is, else signs again with the new one.
@@ -63,7 +65,7 @@ export async function issueForTenant(
       if (!keyRecord) throw new TesseraError('CONFLICT', 'the tenant has no active signing key');
       const signedWith: IssuerKeyRecord = keyRecord;
       const key = await signingKey(deps, tenant, signedWith);
-      const { secured, bytes } = await (deps.signCredential ?? inProcessSigner(deps.crypto))(
+      const { document, bytes } = await (deps.signCredential ?? inProcessSigner(deps.crypto))(
         key,
         credential,
         format,
@@ -100,7 +102,7 @@ export async function issueForTenant(
             ...(achievementVersion !== undefined ? { achievementVersion } : {}),
             subjectId,
             format: format as ProofFormat,
-            document: typeof secured === 'string' ? secured : JSON.stringify(secured),
+            document,
             verificationMethod: key.id,
             issuedAt: timestamp(now),
             statusEntries: status.held,
@@ -116,7 +118,7 @@ export async function issueForTenant(
               createdAt: record.issuedAt,
             });
           }
-          return { secured, record };
+          return record;
         },
         { tenantId: tenant.id },
       );
@@ -134,7 +136,7 @@ export async function issueForTenant(
     throw e;
   }
   deps.onLogAppend?.();
-  return { verifiableCredential: issued.secured, record: issued.record, replayed: false };
+  return outcomeOf(issued, false);
 }
 
 // The tenant's active key as the last issuance found it, per deps: the issuing transaction
@@ -164,7 +166,14 @@ async function replayOf(
   }
   const record = await repos.credentials.byId(tenant.id, previous.credentialId);
   if (!record) throw new TesseraError('INTERNAL', 'an idempotency record points at a missing credential');
-  const verifiableCredential =
-    record.format === 'vc-jwt' ? record.document : (JSON.parse(record.document) as Record<string, unknown>);
-  return { verifiableCredential, record, replayed: true };
+  return outcomeOf(record, true);
 }
+
+/** The outcome of a stored issuance; the credential is parsed from its text only if asked for. */
+const outcomeOf = (record: CredentialRecord, replayed: boolean): IssueOutcome => ({
+  record,
+  replayed,
+  get verifiableCredential() {
+    return securedOf(record);
+  },
+});

@@ -1,4 +1,4 @@
-import { issueForTenant } from '@tessera/app';
+import { issueForTenant, securedOf } from '@tessera/app';
 import { TesseraError } from '@tessera/core';
 import { problemResponse } from '../problem.js';
 import {
@@ -65,7 +65,13 @@ export const vcApiRoutes: AnyRoute[] = [
       ctx.deps.metrics.countIssuance(outcome.record.format, outcome.replayed);
       ctx.c.header('location', `/credentials/${outcome.record.id}`);
       if (outcome.replayed) ctx.c.header('idempotent-replayed', 'true');
-      return ctx.c.json({ verifiableCredential: outcome.verifiableCredential }, 201);
+      // The stored text is the credential's JSON (or the JWT): the answer is built around it
+      // rather than parsed and serialized again on the event loop.
+      const { format, document } = outcome.record;
+      const credential = format === 'vc-jwt' ? JSON.stringify(document) : document;
+      return ctx.c.body(`{"verifiableCredential":${credential}}`, 201, {
+        'content-type': 'application/json',
+      });
     },
   }),
   route({
@@ -122,7 +128,7 @@ export const vcApiRoutes: AnyRoute[] = [
       const record = id ? await ctx.deps.app.store.credentials.byId(tenant.id, id) : undefined;
       if (!record) throw new TesseraError('NOT_FOUND', `no credential ${ctx.params.id}`);
       return ctx.c.json({
-        verifiableCredential: record.format === 'vc-jwt' ? record.document : JSON.parse(record.document),
+        verifiableCredential: securedOf(record),
         format: record.format,
         issuedAt: record.issuedAt,
         ...(record.achievementId !== undefined
