@@ -29,7 +29,7 @@ import { createKeyResolver, createVerifier, generateDidKey, issueCredential } fr
 import { createNodeCrypto } from '@tessera/crypto-node';
 import { startServer as startServerProcess } from './http-server.mjs';
 import { chooseLoadGenerator } from './load.mjs';
-import { measure } from './measure.mjs';
+import { measure, quantile } from './measure.mjs';
 
 const argv = process.argv.slice(2);
 const option = (name) => {
@@ -104,22 +104,24 @@ async function phase(name, load) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
- * A target phase: after the warm-up, WINDOWS windows of load, each preceded by `before()` (the
- * engine's in-process rows, so that both sides of a ratio sample the same minutes). This host's
+ * A target phase: after the warm-up, WINDOWS windows of load, each preceded by `engine.round()`
+ * when given (the engine's in-process rows, so that both sides of a ratio sample the same
+ * minutes; pooled into the results just before this phase's row). This host's
  * speed moves by tens of percent within seconds (other tenants' load, CPU steal): one engine
  * row taken before one HTTP run made ratios swing from 0.86× to 1.27× between runs of the same
  * code. Requests/s pool every window (requests over time); p50 and p99 are the median of the
  * windows' own (a window hit by a stall shows in the list printed beside it, not in the figure).
  */
-async function windowedPhase(load, before) {
+async function windowedPhase(name, load, engine) {
   await runLoad({ ...load, seconds: WARMUP_S });
   const windows = [];
   for (let i = 0; i < WINDOWS; i++) {
-    await before?.();
+    await engine?.round();
     windows.push(await runLoad({ ...load, seconds: WINDOW_S }));
   }
+  engine?.push();
   const sum = (key) => windows.reduce((a, w) => a + w[key], 0);
-  return {
+  const r = {
     requestsPerSec: Math.round(sum('ok') / sum('seconds')),
     p50Ms: median(windows.map((w) => w.p50Ms)),
     p99Ms: median(windows.map((w) => w.p99Ms)),
@@ -128,6 +130,9 @@ async function windowedPhase(load, before) {
     non2xx: sum('non2xx'),
     errors: sum('errors'),
   };
+  results.push({ name, ...r });
+  logPhase(name, r);
+  return r;
 }
 
 /** Issues one credential per format through the server (the demo tenant's did:web). */
@@ -258,9 +263,9 @@ function engineRows(format) {
     push() {
       for (const [name, p] of pooled) {
         const sorted = p.samples.sort((a, b) => a - b);
-        const q = (x) => sorted[Math.min(sorted.length - 1, Math.floor(x * sorted.length))] / 1000;
         const opsPerSec = Math.round(p.ops / p.seconds);
-        results.push({ name, requestsPerSec: opsPerSec, p50Ms: q(0.5), p99Ms: q(0.99) });
+        const ms = (x) => quantile(sorted, x) / 1000;
+        results.push({ name, requestsPerSec: opsPerSec, p50Ms: ms(0.5), p99Ms: ms(0.99) });
         log(`  ${name} (in-process, single thread): ${opsPerSec} ops/s`);
       }
     },
@@ -326,20 +331,16 @@ if (['healthz', 'verify', 'issue', 'healthz-rdfc'].some(runs)) {
   if (runs('healthz')) await phase('http/healthz', { url: sqlite.url, path: '/healthz' });
   if (runs('verify')) {
     for (const format of FORMATS) {
-      const engine = engineRows(format);
-      const name = `http/verify/${format}`;
-      const http = await windowedPhase(
+      await windowedPhase(
+        `http/verify/${format}`,
         {
           url: sqlite.url,
           path: '/credentials/verify',
           method: 'POST',
           body: { verifiableCredential: secured[format] },
         },
-        () => engine.round(),
+        engineRows(format),
       );
-      engine.push();
-      results.push({ name, ...http });
-      logPhase(name, http);
       // The same input as the engine row (did:key, no credentialStatus), for comparison: the
       // server's own credentials carry a status entry and resolve did:web, which costs more per
       // verification in-process too. Skipped when those are already the verify phases' input.
@@ -354,12 +355,8 @@ if (['healthz', 'verify', 'issue', 'healthz-rdfc'].some(runs)) {
     }
   }
   if (runs('issue')) {
-    for (const format of FORMATS) {
-      const name = `http/issue/sqlite/${format}`;
-      const r = await windowedPhase(issueLoad(sqlite, format));
-      results.push({ name, ...r });
-      logPhase(name, r);
-    }
+    for (const format of FORMATS)
+      await windowedPhase(`http/issue/sqlite/${format}`, issueLoad(sqlite, format));
   }
   if (runs('healthz-rdfc'))
     await healthzUnderRdfc(sqlite, 'http/healthz-under-rdfc-verify', secured['eddsa-rdfc-2022']);
@@ -385,12 +382,8 @@ else {
   log(`server on PostgreSQL (${target.where})…`);
   try {
     const server = await startServer('postgres', { TESSERA_DATABASE_URL: target.url });
-    for (const format of FORMATS) {
-      const name = `http/issue/postgres/${format}`;
-      const r = await windowedPhase(issueLoad(server, format));
-      results.push({ name, ...r });
-      logPhase(name, r);
-    }
+    for (const format of FORMATS)
+      await windowedPhase(`http/issue/postgres/${format}`, issueLoad(server, format));
     await server.stop();
   } finally {
     for (const cleanup of cleanups) await cleanup();

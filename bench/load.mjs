@@ -10,12 +10,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { quantile } from './measure.mjs';
 
 /** wrk threads: one loop drives 32 keep-alive connections at well over 10k req/s on loopback. */
 const WRK_THREADS = 1;
 
 const round2 = (x) => Math.round(x * 100) / 100;
-const quantile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 
 /** `wrk --version` prints its banner and exits 1; a missing binary fails to spawn at all. */
 function wrkAvailable() {

@@ -28,7 +28,7 @@ export async function measure(cases, { rounds = 3, warmupMs = 300, roundMs = 700
   return cases.map((c) => {
     const list = samples.get(c.name).sort((a, b) => a - b);
     const { ops, ns } = counts.get(c.name);
-    const q = (p) => list[Math.min(list.length - 1, Math.floor(p * list.length))];
+    const q = (p) => quantile(list, p);
     return {
       name: c.name,
       opsPerSec: Math.round((ops * 1e9) / Number(ns)),
@@ -43,6 +43,10 @@ export async function measure(cases, { rounds = 3, warmupMs = 300, roundMs = 700
 }
 
 const round = (x) => Math.round(x * 10) / 10;
+
+/** The `p` quantile of an ascending list (0 for an empty one). */
+export const quantile = (sorted, p) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 
 export function printTable(results, ratios) {
   const w = Math.max(...results.map((r) => r.name.length));

@@ -64,7 +64,7 @@ export interface VerifyPoolOptions {
    * worker runs the requests it holds interleaved, so they finish close together; one that
    * holds only those then idles until the main thread has answered them and sent new ones. At
    * 16, the next requests are already waiting in its port when a batch ends (measured at 32
-   * connections on two cores: idle CPU 40-85 → 28-64 µs per request, verify +3-14% req/s, p99
+   * connections on two cores: idle CPU 38-100 → 28-87 µs per request, verify +3-14% req/s, p99
    * unchanged); deeper, a worker that loses its core for a moment delays too many requests.
    */
   readonly dispatchDepth?: number;

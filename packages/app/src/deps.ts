@@ -56,6 +56,10 @@ export const signedCredential = (secured: Record<string, unknown> | string): Sig
   bytes: credentialBytes(secured),
 });
 
+/** The JSON text of a stored document's secured credential: the JWT as a JSON string, or the JSON itself. */
+export const securedJsonOf = (record: { format: ProofFormat; document: string }): string =>
+  record.format === 'vc-jwt' ? JSON.stringify(record.document) : record.document;
+
 /** The secured credential a stored document holds: the JWT itself, or the parsed JSON. */
 export const securedOf = (record: {
   format: ProofFormat;

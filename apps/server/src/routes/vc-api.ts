@@ -1,4 +1,4 @@
-import { issueForTenant, securedOf } from '@tessera/app';
+import { issueForTenant, securedJsonOf, securedOf } from '@tessera/app';
 import { TesseraError } from '@tessera/core';
 import { problemResponse } from '../problem.js';
 import {
@@ -65,11 +65,8 @@ export const vcApiRoutes: AnyRoute[] = [
       ctx.deps.metrics.countIssuance(outcome.record.format, outcome.replayed);
       ctx.c.header('location', `/credentials/${outcome.record.id}`);
       if (outcome.replayed) ctx.c.header('idempotent-replayed', 'true');
-      // The stored text is the credential's JSON (or the JWT): the answer is built around it
-      // rather than parsed and serialized again on the event loop.
-      const { format, document } = outcome.record;
-      const credential = format === 'vc-jwt' ? JSON.stringify(document) : document;
-      return ctx.c.body(`{"verifiableCredential":${credential}}`, 201, {
+      // The answer is built around the stored text rather than parsed and serialized again.
+      return ctx.c.body(`{"verifiableCredential":${securedJsonOf(outcome.record)}}`, 201, {
         'content-type': 'application/json',
       });
     },
