@@ -75,6 +75,8 @@ export interface WorkerInit {
   readonly bodyLimitBytes: number;
   /** This server's transparency-log verifier key: receipts are checked against it. */
   readonly logVerifierKey?: string;
+  /** Tasks a worker starts together (see the worker's `drain`). */
+  readonly chunk: number;
 }
 
 /** Main → worker. */

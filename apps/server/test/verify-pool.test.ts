@@ -276,6 +276,60 @@ describe('verification in the worker pool', () => {
     }
   });
 
+  it('runs more requests than a chunk, and one waiting on a remote fetch holds back none of the others', async () => {
+    const lab = await h.json('POST', '/admin/tenants', {
+      key: ADMIN_TOKEN,
+      body: { slug: 'pool-chunks', name: 'Chunk Lab', didMethod: 'key' },
+    });
+    const issued = await post(
+      h.app,
+      '/credentials/issue',
+      { credential: sampleCredential(), options: { format: 'eddsa-jcs-2022' } },
+      lab.body.apiKey.token,
+    );
+    const vc = JSON.parse(issued.text).verifiableCredential;
+    const slow = structuredClone(vc);
+    slow.issuer = 'did:web:slow.example';
+    slow.proof.verificationMethod = 'did:web:slow.example#key-1';
+    let fetched!: () => void;
+    const asked = new Promise<void>((resolve) => {
+      fetched = resolve;
+    });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const pool = createVerifyPool({
+      size: 1,
+      maxQueue: 16,
+      dispatchDepth: 16,
+      chunk: 3,
+      publicUrl: PUBLIC_URL,
+      bodyLimitBytes: 1_048_576,
+      fetchLocal: pooled.dids.fetchLocal,
+      fetchRemote: async (url) => {
+        fetched();
+        await released;
+        throw new Error(`${url} is unreachable`);
+      },
+      now: () => new Date(),
+      logger: silent,
+    });
+    try {
+      // The slow one first, in the first chunk; then more than two further chunks' worth.
+      const waiting = pool.verifyCredential(request(slow));
+      const others = await Promise.all(Array.from({ length: 8 }, () => pool.verifyCredential(request(vc))));
+      expect(others.map((r) => r.verified)).toEqual(Array(8).fill(true));
+      await asked;
+      release();
+      const report = await waiting;
+      expect(report.verified).toBe(false);
+      expect(report.json).toContain('slow.example/.well-known/did.json is unreachable');
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('restarts a worker that dies; the request it held gets 503, the next ones verify', async () => {
     // A worker that exits on a marker input, otherwise the real one. Static imports evaluate in
     // order, so the crashing listener is attached before the real worker's.
