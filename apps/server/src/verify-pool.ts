@@ -27,17 +27,20 @@ export const VERIFY_WORKER_URL = new URL(
 const SOURCE_CONDITION = '@tessera/source';
 
 /**
- * The worker runs compiled JS: a `--conditions @tessera/source` the process runs with (vitest)
- * would send its imports to TypeScript sources, so that one condition is not passed on.
+ * The worker's `execArgv`: undefined (inherit the process's flags) unless a `--conditions
+ * @tessera/source` must go. The worker runs compiled JS, and that condition (vitest) would send
+ * its imports to TypeScript sources. Passing flags explicitly only then matters: Node refuses, in
+ * an explicit list, flags a worker cannot take (V8 heap sizes such as `--max-old-space-size`),
+ * while inheriting simply leaves them to the process.
  */
-function workerExecArgv(argv: readonly string[]): string[] {
+export function workerExecArgv(argv: readonly string[]): string[] | undefined {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if ((arg === '--conditions' || arg === '-C') && argv[i + 1] === SOURCE_CONDITION) i++;
     else if (arg !== `--conditions=${SOURCE_CONDITION}` && arg !== `-C=${SOURCE_CONDITION}`) out.push(arg);
   }
-  return out;
+  return out.length === argv.length ? undefined : out;
 }
 export interface VerifyPoolOptions {
   /** Worker threads (≥ 1). */
@@ -162,11 +165,12 @@ export function createVerifyPool(options: VerifyPoolOptions): Verification & { r
     );
   };
 
+  const execArgv = workerExecArgv(process.execArgv);
   const start = (slot: Slot) => {
     const worker = new Worker(workerUrl, {
       workerData: init,
       name: `tessera-verify-${slot.index}`,
-      execArgv: workerExecArgv(process.execArgv),
+      ...(execArgv ? { execArgv } : {}),
     });
     // Workers never keep the process alive by themselves: the HTTP server does.
     worker.unref();

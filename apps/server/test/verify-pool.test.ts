@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { rm, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { TesseraError } from '@tessera/core';
 import { createPresentation, generateDidKey } from '@tessera/credentials';
 import { createNodeCrypto } from '@tessera/crypto-node';
@@ -6,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { composeDeps } from '../src/compose.js';
 import type { ServerDeps } from '../src/routes/route.js';
-import { createVerifyPool, VERIFY_WORKER_URL, VerifyBusyError } from '../src/verify-pool.js';
+import { createVerifyPool, VERIFY_WORKER_URL, VerifyBusyError, workerExecArgv } from '../src/verify-pool.js';
 import { ADMIN_TOKEN, createHarness, type Harness, PUBLIC_URL, sampleCredential } from './support/harness.js';
 
 /**
@@ -381,5 +384,44 @@ describe('verification in the worker pool', () => {
     }
     const closed = await pool.verifyCredential(request('x')).catch((e: unknown) => e);
     expect((closed as TesseraError).code).toBe('UNAVAILABLE');
+  });
+});
+
+describe('worker flags', () => {
+  it('inherits the process flags unless the source condition must go (Node refuses heap flags listed explicitly)', () => {
+    expect(workerExecArgv(['--max-old-space-size=4096', '--enable-source-maps'])).toBeUndefined();
+    expect(workerExecArgv(['--conditions', '@tessera/source', '--max-old-space-size=64'])).toEqual([
+      '--max-old-space-size=64',
+    ]);
+    expect(workerExecArgv(['-C=@tessera/source', '--conditions=other'])).toEqual(['--conditions=other']);
+  });
+
+  it('starts its workers in a process run with --max-old-space-size', async () => {
+    const pool = new URL('../dist/verify-pool.js', import.meta.url).href;
+    const script = `
+      import { pino } from 'pino';
+      const { createVerifyPool } = await import(${JSON.stringify(pool)});
+      const none = async () => { throw new Error('no fetches here'); };
+      const p = createVerifyPool({ size: 1, maxQueue: 1, publicUrl: 'http://localhost', bodyLimitBytes: 1000,
+        fetchLocal: none, fetchRemote: none, now: () => new Date(), logger: pino({ level: 'silent' }) });
+      const r = await p.verifyCredential('{"verifiableCredential":{}}');
+      console.log(JSON.stringify({ usable: r.usable }));
+      await p.close();
+    `;
+    // A module file (not -e, whose flags a worker would inherit too) in this package, for `pino`.
+    const file = new URL(`../dist/.flags-test-${process.pid}.mjs`, import.meta.url);
+    await writeFile(file, script);
+    try {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['--max-old-space-size=256', file.pathname],
+        {
+          timeout: 20_000,
+        },
+      );
+      expect(JSON.parse(stdout)).toEqual({ usable: false });
+    } finally {
+      await rm(file, { force: true });
+    }
   });
 });
