@@ -75,6 +75,21 @@ async function sameAnswer(path: string, body: unknown): Promise<{ status: number
   return viaPool;
 }
 
+/** A did:key tenant's eddsa-jcs-2022 credential, issued in-process (no fetch to verify it). */
+async function didKeyCredential(slug: string, name: string) {
+  const lab = await h.json('POST', '/admin/tenants', {
+    key: ADMIN_TOKEN,
+    body: { slug, name, didMethod: 'key' },
+  });
+  const issued = await post(
+    h.app,
+    '/credentials/issue',
+    { credential: sampleCredential(), options: { format: 'eddsa-jcs-2022' } },
+    lab.body.apiKey.token,
+  );
+  return JSON.parse(issued.text).verifiableCredential;
+}
+
 describe('issuance signed in the worker pool', () => {
   it('issues through the pooled app in every format: the worker signed, the credential verifies in-process', async () => {
     const web = await h.tenant('pool-sign');
@@ -280,17 +295,7 @@ describe('verification in the worker pool', () => {
   });
 
   it('runs more requests than a chunk, and one waiting on a remote fetch holds back none of the others', async () => {
-    const lab = await h.json('POST', '/admin/tenants', {
-      key: ADMIN_TOKEN,
-      body: { slug: 'pool-chunks', name: 'Chunk Lab', didMethod: 'key' },
-    });
-    const issued = await post(
-      h.app,
-      '/credentials/issue',
-      { credential: sampleCredential(), options: { format: 'eddsa-jcs-2022' } },
-      lab.body.apiKey.token,
-    );
-    const vc = JSON.parse(issued.text).verifiableCredential;
+    const vc = await didKeyCredential('pool-chunks', 'Chunk Lab');
     const slow = structuredClone(vc);
     slow.issuer = 'did:web:slow.example';
     slow.proof.verificationMethod = 'did:web:slow.example#key-1';
@@ -358,17 +363,7 @@ describe('verification in the worker pool', () => {
       workerUrl: crashing,
     });
     try {
-      const lab = await h.json('POST', '/admin/tenants', {
-        key: ADMIN_TOKEN,
-        body: { slug: 'pool-crash', name: 'Crash Lab', didMethod: 'key' },
-      });
-      const issued = await post(
-        h.app,
-        '/credentials/issue',
-        { credential: sampleCredential(), options: { format: 'eddsa-jcs-2022' } },
-        lab.body.apiKey.token,
-      );
-      const vc = JSON.parse(issued.text).verifiableCredential;
+      const vc = await didKeyCredential('pool-crash', 'Crash Lab');
       expect((await pool.verifyCredential(request(vc))).verified).toBe(true);
       const crashed = await pool.verifyCredential(request('crash!')).catch((e: unknown) => e);
       expect(crashed).toBeInstanceOf(TesseraError);
