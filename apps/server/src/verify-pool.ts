@@ -96,10 +96,23 @@ interface Task {
   readonly reject: (e: Error) => void;
 }
 
+/**
+ * A task's place among those in flight, emptied as the task settles. V8 reallocates a Map's
+ * table as entries come and go, and a discarded table in the old generation stays a root of the
+ * young-generation GC until the next full GC: a Map holding tasks directly kept each task it held
+ * at a reallocation alive, with its request text and the awaiting request's whole state, so they
+ * were promoted (measured under verify load: 5.7 KB promoted per request and a full GC every
+ * 1.7 s; with places emptied 0.2 KB and none, the main thread's scavenges 343 → 156 ms in 5 s,
+ * median pause 3.8 → 1.9 ms; req/s the same within noise, the main thread not being the limit).
+ */
+interface Place {
+  task: Task | undefined;
+}
+
 interface Slot {
   readonly index: number;
   worker: Worker | undefined;
-  readonly inFlight: Map<number, Task>;
+  readonly inFlight: Map<number, Place>;
   /** Messages for the worker, sent together at the end of this turn of the event loop. */
   outbox: ToWorker[];
   /** Consecutive crashes without a successful start in between, for the restart back-off. */
@@ -186,8 +199,10 @@ export function createVerifyPool(options: VerifyPoolOptions): Verification & { r
         case 'done':
         case 'signed':
         case 'failed': {
-          const task = slot.inFlight.get(m.id);
-          if (!task) break;
+          const place = slot.inFlight.get(m.id);
+          const task = place?.task;
+          if (!place || !task) break;
+          place.task = undefined;
           slot.inFlight.delete(m.id);
           if (m.t === 'done') task.resolve(m.report);
           else if (m.t === 'signed') task.resolve(m.signed);
@@ -207,7 +222,11 @@ export function createVerifyPool(options: VerifyPoolOptions): Verification & { r
       if (slot.worker !== worker) return;
       slot.worker = undefined;
       slot.outbox = [];
-      const lost = [...slot.inFlight.values()];
+      const lost: Task[] = [];
+      for (const place of slot.inFlight.values()) {
+        if (place.task) lost.push(place.task);
+        place.task = undefined;
+      }
       slot.inFlight.clear();
       for (const task of lost) {
         task.reject(
@@ -233,7 +252,7 @@ export function createVerifyPool(options: VerifyPoolOptions): Verification & { r
 
   const dispatch = (slot: Slot, task: Task) => {
     const worker = slot.worker!;
-    slot.inFlight.set(task.message.id, task);
+    slot.inFlight.set(task.message.id, { task });
     send(slot, worker, task.message);
   };
 
