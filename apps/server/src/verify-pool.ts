@@ -201,8 +201,8 @@ export function createVerifyPool(options: VerifyPoolOptions): Verification & { r
         case 'failed': {
           const place = slot.inFlight.get(m.id);
           const task = place?.task;
-          if (!place || !task) break;
-          place.task = undefined;
+          if (!task) break;
+          place!.task = undefined;
           slot.inFlight.delete(m.id);
           if (m.t === 'done') task.resolve(m.report);
           else if (m.t === 'signed') task.resolve(m.signed);

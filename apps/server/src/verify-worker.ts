@@ -106,7 +106,7 @@ type Work = Extract<ToWorker, { t: 'sign' | 'verify' }>;
  * main thread turns one chunk's answers into new requests while this worker runs the next: a
  * worker that ran everything it held at once answered it all at its end, then idled until the
  * main thread had written every answer and sent new requests (measured on two cores at 32
- * connections: idle CPU per request down by half, verify +4-8% req/s). A task waiting for a
+ * connections: idle CPU per request down by half, verify +4-9% req/s). A task waiting for a
  * real fetch does not hold its chunk back: it answers in whichever turn it finishes.
  */
 const queue: Work[] = [];
